@@ -1,0 +1,4 @@
+#ifndef GSD_CLIBUDEV_SHIM_H
+#define GSD_CLIBUDEV_SHIM_H
+#include <libudev.h>
+#endif

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct GSD: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gsd",
+        abstract: "Satellite ground-station stack: receive, demodulate, deframe and publish telemetry.",
+        version: GSDVersion.string,
+        subcommands: [VersionCommand.self, BenchCommand.self]
+    )
+}
