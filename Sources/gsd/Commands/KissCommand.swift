@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import GroundStation
+import TelemetryDecode
+
+struct KissCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kiss", abstract: "Work with KISS frame files.", subcommands: [KissDecodeCommand.self])
+}
+
+struct KissDecodeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decode",
+        abstract: "Print each frame of a KISS file (or standard input).",
+        discussion: """
+            Timestamp frames (command 0x09, as gr-satellites writes them) give the time of the frame that \
+            follows and are not printed themselves. Frames that parse as AX.25 are shown as SRC>DST,PATH:info; \
+            others as hex. Exit status 1 if the stream had errors (reported on stderr).
+            """)
+
+    @Argument(help: "KISS file; '-' or nothing reads standard input.")
+    var file: String = "-"
+
+    @Flag(help: "One JSON object per frame: port, command, offset, hex, time, and AX.25 fields when it parses.")
+    var json = false
+
+    func run() throws {
+        let reader: ByteStreamReader
+        do { reader = try ByteStreamReader(path: file) } catch { throw ValidationFailure(error.description) }
+        var decoder = KISSDecoder()
+        var events: [KISSDecoder.Event] = []
+        var pendingTime: Int64? = nil
+        var errors = 0
+        let name = reader.displayName
+
+        func handle() {
+            for event in events {
+                switch event {
+                case .error(let e):
+                    errors += 1
+                    printError("gsd: \(name): \(e)")
+                case .frame(let f):
+                    if f.command == KISS.timestampCommand, let t = f.timestampMilliseconds {
+                        pendingTime = t
+                        continue
+                    }
+                    print(render(f, time: pendingTime))
+                    pendingTime = nil
+                }
+            }
+            events.removeAll(keepingCapacity: true)
+        }
+
+        do {
+            try reader.forEachChunk { chunk in
+                decoder.process(chunk, into: &events)
+                handle()
+            }
+        } catch let e as FileInputError {
+            throw ValidationFailure(e.description)
+        }
+        decoder.finish(into: &events)
+        handle()
+        if errors > 0 { throw ExitCode(1) }
+    }
+
+    func render(_ f: KISSFrame, time: Int64?) -> String {
+        let ax25 = try? AX25Frame(bytes: f.payload)
+        if json {
+            var o = JSONLine()
+            o.add("port", Int(f.port))
+            o.add("command", Int(f.command))
+            o.add("offset", f.offset)
+            if let time { o.add("time", ISOTime.string(milliseconds: time)) }
+            o.add("length", f.payload.count)
+            o.add("hex", hexString(f.payload))
+            if let ax25 {
+                o.add("source", ax25.source.description)
+                o.add("destination", ax25.destination.description)
+                o.add("path", ax25.digipeaters.map { $0.description + ($0.flag ? "*" : "") })
+                o.add("control", Int(ax25.control))
+                if let pid = ax25.pid { o.add("pid", Int(pid)) }
+                o.add("info", AX25Frame.printable(ax25.info))
+                o.add("info_hex", hexString(ax25.info))
+            }
+            return o.text
+        }
+        var line = ""
+        if let time { line += ISOTime.string(milliseconds: time) + " " }
+        if f.port != 0 || f.command != 0 { line += "[port \(f.port) cmd \(f.command)] " }
+        line += ax25?.text ?? hexString(f.payload)
+        return line
+    }
+}
+
+/// A user-facing failure: printed as "Error: message", exit status 1, no usage text.
+struct ValidationFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}
+
+enum ISOTime {
+    /// "2023-11-14T22:13:20.000Z" for milliseconds since the Unix epoch.
+    static func string(milliseconds: Int64) -> String {
+        let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        f.timeZone = TimeZone(identifier: "UTC")
+        return f.string(from: date)
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+
+@Suite struct KissDecodeCLITests {
+    static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/kiss/satellites.kiss").path
+
+    @Test func textOutputRendersAX25AndTimes() throws {
+        let r = try GSDProcess.run(["kiss", "decode", Self.fixture])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.count == 5)
+        #expect(lines.first?.hasPrefix("2023-11-14T22:13:20.000Z AO27 T>N4USI:N") == true)
+        #expect(lines.contains { $0.contains("TI0IRA>TI0TEC:") })
+        #expect(lines.last?.hasPrefix("2023-11-14T22:13:26.000Z KD8CJT>CQ:") == true)
+    }
+
+    @Test func jsonFromStdinCarriesHexAndAX25Fields() throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: Self.fixture))
+        let r = try GSDProcess.run(["kiss", "decode", "--json"], stdin: data)
+        #expect(r.status == 0)
+        let objects = try r.stdout.split(separator: "\n").map {
+            try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        #expect(objects.count == 5)
+        let first = try #require(objects.first)
+        #expect(first["hex"] as? String == "9c68aaa6924000829e646e40a80103f04ed02518")
+        #expect(first["source"] as? String == "AO27 T")
+        #expect(first["destination"] as? String == "N4USI")
+        #expect(first["port"] as? Int == 0)
+        #expect(first["time"] as? String == "2023-11-14T22:13:20.000Z")
+        #expect((first["path"] as? [Any])?.isEmpty == true)
+    }
+
+    @Test func nonAX25FramesPrintAsHex() throws {
+        let r = try GSDProcess.run(["kiss", "decode"], stdin: Data([0xC0, 0x00, 0x01, 0x02, 0xDB, 0xDC, 0xC0]))
+        #expect(r.status == 0)
+        #expect(r.stdout == "0102c0\n")
+    }
+
+    @Test func brokenStreamsReportTheOffsetAndFail() throws {
+        let r = try GSDProcess.run(["kiss", "decode"], stdin: Data([0xC0, 0x00, 0x41, 0xC0, 0x00, 0xDB, 0x11, 0xC0]))
+        #expect(r.status == 1)
+        #expect(r.stdout.hasPrefix("41"))
+        #expect(r.stderr.contains("<stdin>") && r.stderr.contains("byte 6"))
+    }
+
+    @Test func missingFileIsAClearError() throws {
+        let r = try GSDProcess.run(["kiss", "decode", "/nonexistent/x.kiss"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("/nonexistent/x.kiss") && r.stderr.contains("No such file"))
+    }
+}
