@@ -7,12 +7,14 @@
 ///
 /// States:
 /// - *searching*: every symbol position is tested; a marker within `searchErrors` bit errors (either
-///   polarity when `detectInverted`) is accepted and the grid is set: the next marker is expected
-///   exactly `marker.bitCount + frameBits` symbols later (a *tentative* lock).
-/// - on the grid, the expected position is tested with the larger `lockedErrors` allowance. A hit
-///   confirms the lock; once confirmed, off-grid positions are no longer searched.
-/// - a miss drops a tentative lock at once; a confirmed lock keeps its grid for up to `maxMisses`
-///   consecutive misses (searching meanwhile, so a slipped stream relocks at once), then is dropped.
+///   polarity when `detectInverted`) is accepted, and its frame grid becomes a *candidate*: the next
+///   marker is expected exactly `marker.bitCount + frameBits` symbols later. Several candidates (up
+///   to `maxPendingFrames`) can be open at once, so a false hit in noise cannot hide a real marker.
+/// - at a candidate's expected position the marker is tested with the larger `lockedErrors`
+///   allowance: a hit confirms that grid (the *lock*) and drops the other candidates; a miss drops
+///   the candidate. Once locked, off-grid positions are no longer searched.
+/// - a locked grid survives up to `maxMisses` consecutive misses (searching meanwhile, so a slipped
+///   stream relocks at the next marker), then is dropped.
 ///
 /// Input conventions: hard bits are one bit per element (0, anything else = 1); soft symbols are
 /// 0 = strong 0, 255 = strong 1, 128 = erasure. An erased symbol counts as one bit error against
@@ -125,7 +127,7 @@ public struct SyncMarkerSearch: Sendable {
     /// Where the searcher stands, for display.
     public enum LockState: Sendable, Hashable {
         case searching
-        /// One marker found, the grid not yet confirmed.
+        /// Marker(s) found by search, no grid confirmed yet.
         case tentative
         case locked
         /// Confirmed lock with this many consecutive misses.
@@ -134,7 +136,6 @@ public struct SyncMarkerSearch: Sendable {
 
     struct Lock: Sendable, Hashable {
         var nextMarkerPosition: Int
-        var confirmed: Bool
         var misses: Int
     }
 
@@ -148,7 +149,10 @@ public struct SyncMarkerSearch: Sendable {
     public private(set) var streamPosition = 0
     var ones: UInt64 = 0
     var known: UInt64 = 0
+    /// The confirmed grid.
     var lock: Lock? = nil
+    /// Expected next-marker positions of unconfirmed grids (from search hits), oldest first.
+    var candidates: [Int] = []
     var pending: [Pending] = []
 
     public init(_ configuration: Configuration) throws(CCSDSError) {
@@ -157,8 +161,7 @@ public struct SyncMarkerSearch: Sendable {
     }
 
     public var lockState: LockState {
-        guard let lock else { return .searching }
-        if !lock.confirmed { return .tentative }
+        guard let lock else { return candidates.isEmpty ? .searching : .tentative }
         return lock.misses == 0 ? .locked : .flywheel(misses: lock.misses)
     }
 
@@ -169,6 +172,7 @@ public struct SyncMarkerSearch: Sendable {
         ones = 0
         known = 0
         lock = nil
+        candidates.removeAll(keepingCapacity: true)
         pending.removeAll(keepingCapacity: true)
     }
 
@@ -238,17 +242,23 @@ public struct SyncMarkerSearch: Sendable {
             let inverted = cfg.detectInverted && errInverted < errNormal
             let errors = inverted ? errInverted : errNormal
 
+            var onCandidateGrid = false
+            if !candidates.isEmpty, let c = candidates.firstIndex(of: markerStart) {
+                candidates.remove(at: c)
+                onCandidateGrid = true
+            }
+
             if var l = lock, markerStart == l.nextMarkerPosition {
                 if errors <= cfg.lockedErrors {
                     statistics.gridHits += 1
-                    l.confirmed = true
                     l.misses = 0
                     l.nextMarkerPosition += period
                     lock = l
+                    candidates.removeAll(keepingCapacity: true)
                     startFrame(at: markerStart, inverted: inverted, errors: errors, acquisition: .grid)
                 } else {
                     statistics.gridMisses += 1
-                    if !l.confirmed || l.misses >= cfg.maxMisses {
+                    if l.misses >= cfg.maxMisses {
                         lock = nil
                         statistics.locksLost += 1
                     } else {
@@ -260,10 +270,23 @@ public struct SyncMarkerSearch: Sendable {
                 continue
             }
 
-            let searching = lock.map { !$0.confirmed || $0.misses > 0 } ?? true
+            if onCandidateGrid {
+                if errors <= cfg.lockedErrors {
+                    statistics.gridHits += 1
+                    lock = Lock(nextMarkerPosition: markerStart + period, misses: 0)
+                    candidates.removeAll(keepingCapacity: true)
+                    startFrame(at: markerStart, inverted: inverted, errors: errors, acquisition: .grid)
+                } else {
+                    statistics.gridMisses += 1
+                }
+                continue
+            }
+
+            let searching = lock.map { $0.misses > 0 } ?? true
             if searching && errors <= cfg.searchErrors {
                 statistics.searchHits += 1
-                lock = Lock(nextMarkerPosition: markerStart + period, confirmed: false, misses: 0)
+                if candidates.count >= cfg.maxPendingFrames { candidates.removeFirst() }
+                candidates.append(markerStart + period)
                 startFrame(at: markerStart, inverted: inverted, errors: errors, acquisition: .search)
             }
         }
