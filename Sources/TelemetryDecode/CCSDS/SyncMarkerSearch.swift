@@ -12,7 +12,8 @@
 ///   to `maxPendingFrames`) can be open at once, so a false hit in noise cannot hide a real marker.
 /// - at a candidate's expected position the marker is tested with the larger `lockedErrors`
 ///   allowance: a hit confirms that grid (the *lock*) and drops the other candidates; a miss drops
-///   the candidate. Once locked, off-grid positions are no longer searched.
+///   the candidate. Once locked, off-grid positions are no longer searched. Grid positions accept
+///   either polarity (with `detectInverted`), so a carrier phase flip between frames is followed.
 /// - a locked grid survives up to `maxMisses` consecutive misses (searching meanwhile, so a slipped
 ///   stream relocks at the next marker), then is dropped.
 ///
@@ -256,32 +257,29 @@ public struct SyncMarkerSearch: Sendable {
                     lock = l
                     candidates.removeAll(keepingCapacity: true)
                     startFrame(at: markerStart, inverted: inverted, errors: errors, acquisition: .grid)
-                } else {
-                    statistics.gridMisses += 1
-                    if l.misses >= cfg.maxMisses {
-                        lock = nil
-                        statistics.locksLost += 1
-                    } else {
-                        l.misses += 1
-                        l.nextMarkerPosition += period
-                        lock = l
-                    }
+                    continue
                 }
-                continue
-            }
-
-            if onCandidateGrid {
+                statistics.gridMisses += 1
+                if l.misses >= cfg.maxMisses {
+                    lock = nil
+                    statistics.locksLost += 1
+                } else {
+                    l.misses += 1
+                    l.nextMarkerPosition += period
+                    lock = l
+                }
+            } else if onCandidateGrid {
                 if errors <= cfg.lockedErrors {
                     statistics.gridHits += 1
                     lock = Lock(nextMarkerPosition: markerStart + period, misses: 0)
                     candidates.removeAll(keepingCapacity: true)
                     startFrame(at: markerStart, inverted: inverted, errors: errors, acquisition: .grid)
-                } else {
-                    statistics.gridMisses += 1
+                    continue
                 }
-                continue
+                statistics.gridMisses += 1
             }
 
+            // (A grid miss falls through: it only matters when lockedErrors < searchErrors.)
             let searching = lock.map { $0.misses > 0 } ?? true
             if searching && errors <= cfg.searchErrors {
                 statistics.searchHits += 1
