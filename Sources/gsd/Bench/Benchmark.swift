@@ -14,6 +14,7 @@ struct Benchmark: Sendable {
 enum BenchmarkCatalog {
     static let all: [Benchmark] = [
         .crc16X25,
+        .ring, .ringPipeline,
         .rsDecode,
         .hdlc,
     ]
