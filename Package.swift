@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // System libraries: module maps only.
@@ -30,7 +31,10 @@ let package = Package(
         // Everything that touches devices, files and the network.
         .target(
             name: "GroundStation",
-            dependencies: ["TelemetryDecode", "CLibUSB", "CLibUDev"]
+            dependencies: [
+                "TelemetryDecode", "CLibUSB", "CLibUDev",
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         .executableTarget(
             name: "gsd",

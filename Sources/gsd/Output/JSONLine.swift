@@ -12,6 +12,8 @@ struct JSONLine {
         parts.append("\(Self.quote(key)): [\(values.map(Self.quote).joined(separator: ", "))]")
     }
     mutating func addNull(_ key: String) { parts.append("\(Self.quote(key)): null") }
+    /// `json` must already be valid JSON (a nested object or array built by another JSONLine).
+    mutating func addRaw(_ key: String, _ json: String) { parts.append("\(Self.quote(key)): \(json)") }
 
     var text: String { "{" + parts.joined(separator: ", ") + "}" }
 

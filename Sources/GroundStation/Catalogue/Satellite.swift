@@ -1,0 +1,25 @@
+import TelemetryDecode
+
+/// One satellite of the catalogue.
+public struct Satellite: Sendable, Hashable {
+    public var name: String
+    public var alternativeNames: [String]
+    public var norad: Int
+    public var transmitters: [TransmitterSpec]
+    /// The catalogue file it came from.
+    public var source: String
+
+    public init(name: String, alternativeNames: [String] = [], norad: Int, transmitters: [TransmitterSpec], source: String) {
+        self.name = name
+        self.alternativeNames = alternativeNames
+        self.norad = norad
+        self.transmitters = transmitters
+        self.source = source
+    }
+
+    /// Case-insensitive match on the name or an alternative name.
+    public func matches(name query: String) -> Bool {
+        let q = query.lowercased()
+        return name.lowercased() == q || alternativeNames.contains { $0.lowercased() == q }
+    }
+}

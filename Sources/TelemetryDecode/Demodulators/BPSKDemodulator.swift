@@ -1,0 +1,175 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Coherent BPSK: channel filter, automatic gain, carrier acquisition from the squared signal's
+/// spectrum, a Costas loop for phase, zero-crossing symbol timing, soft symbols.
+///
+/// Input is real audio with the carrier at `carrier` Hz (SSB receiver audio) or complex baseband
+/// with the carrier `carrier` Hz from the centre. The phase ambiguity of BPSK remains: deframers
+/// either use a differential code (NRZI, differential precoding) or test both polarities.
+public struct BPSKDemodulator: Sendable {
+    public struct Configuration: Sendable, Hashable {
+        public var sampleRate: Double
+        public var baudRate: Double
+        public var carrier: Double
+        /// Largest carrier error searched for, Hz.
+        public var maximumOffset: Double
+        /// Costas loop noise bandwidth as a fraction of the baud rate.
+        public var loopBandwidth: Double
+
+        public init(sampleRate: Double, baudRate: Double, carrier: Double, maximumOffset: Double? = nil, loopBandwidth: Double = 0.02) {
+            self.sampleRate = sampleRate
+            self.baudRate = baudRate
+            self.carrier = carrier
+            self.maximumOffset = maximumOffset ?? max(600, baudRate * 0.5)
+            self.loopBandwidth = loopBandwidth
+        }
+    }
+
+    public let configuration: Configuration
+    // Front end: mixer and channel filter.
+    let mixStep: Double
+    var mixPhase: Double = 0
+    var filterI: FIRFilter
+    var filterQ: FIRFilter
+    var bufI: [Float] = []
+    var bufQ: [Float] = []
+    var outI: [Float] = []
+    var outQ: [Float] = []
+    // Gain.
+    var level: Float = 0
+    // Carrier acquisition.
+    let fft: FFT
+    var searchRe: [Float] = []
+    var searchIm: [Float] = []
+    var searchFill = 0
+    // Costas loop (phase in radians, frequency in radians per sample).
+    var phase: Double = 0
+    var frequency: Double = 0
+    let alpha: Double
+    let beta: Double
+    // Symbol recovery.
+    var baseband: [Float] = []
+    var sync: ZeroCrossingSynchronizer
+    var scaler = SoftSymbolScaler()
+    var symbols: [Float] = []
+
+    public init(_ c: Configuration) {
+        configuration = c
+        mixStep = -2 * Double.pi * c.carrier / c.sampleRate
+        let cutoff = c.baudRate * 0.7
+        let taps = FIRFilter.lowPass(cutoff: cutoff, sampleRate: c.sampleRate, taps: Int(3 * c.sampleRate / c.baudRate) | 1)
+        filterI = FIRFilter(taps: taps)
+        filterQ = FIRFilter(taps: taps)
+        // About 0.1 s of signal per carrier estimate, as a power of two.
+        fft = FFT(size: Int(c.sampleRate * 0.1))
+        let bn = c.loopBandwidth * c.baudRate / c.sampleRate * 2 * Double.pi
+        let zeta = 0.707
+        let theta = bn / (zeta + 1 / (4 * zeta))
+        let d = 1 + 2 * zeta * theta + theta * theta
+        alpha = 4 * zeta * theta / d
+        beta = 4 * theta * theta / d
+        sync = ZeroCrossingSynchronizer(samplesPerSymbol: c.sampleRate / c.baudRate)
+    }
+
+    /// Real input (audio with the carrier at `carrier` Hz).
+    public mutating func process(_ x: UnsafeBufferPointer<Float>, into out: inout [UInt8]) {
+        bufI.removeAll(keepingCapacity: true)
+        bufQ.removeAll(keepingCapacity: true)
+        var p = mixPhase
+        for s in x {
+            bufI.append(s * Float(cos(p)))
+            bufQ.append(s * Float(sin(p)))
+            p += mixStep
+        }
+        mixPhase = p.truncatingRemainder(dividingBy: 2 * Double.pi)
+        filterAndDemodulate(into: &out)
+    }
+
+    /// Complex input (baseband with the carrier at `carrier` Hz from the centre).
+    public mutating func process(_ z: UnsafeBufferPointer<ComplexSample>, into out: inout [UInt8]) {
+        bufI.removeAll(keepingCapacity: true)
+        bufQ.removeAll(keepingCapacity: true)
+        var p = mixPhase
+        for s in z {
+            let c = Float(cos(p)), sn = Float(sin(p))
+            bufI.append(s.re * c - s.im * sn)
+            bufQ.append(s.re * sn + s.im * c)
+            p += mixStep
+        }
+        mixPhase = p.truncatingRemainder(dividingBy: 2 * Double.pi)
+        filterAndDemodulate(into: &out)
+    }
+
+    mutating func filterAndDemodulate(into out: inout [UInt8]) {
+        let n = bufI.count
+        outI = [Float](repeating: 0, count: n)
+        outQ = [Float](repeating: 0, count: n)
+        bufI.withUnsafeBufferPointer { s in outI.withUnsafeMutableBufferPointer { filterI.process(s, into: $0) } }
+        bufQ.withUnsafeBufferPointer { s in outQ.withUnsafeMutableBufferPointer { filterQ.process(s, into: $0) } }
+        baseband.removeAll(keepingCapacity: true)
+        let rate = 1 / Float(configuration.sampleRate / configuration.baudRate * 50)
+        for k in 0..<n {
+            var i = outI[k], q = outQ[k]
+            let m = (i * i + q * q).squareRoot()
+            level = level == 0 ? m : level + rate * (m - level)
+            if level > 0 {
+                i /= level
+                q /= level
+            }
+            acquire(i, q)
+            // Costas loop: rotate by -phase, error = I·Q sign-normalised.
+            let c = Float(cos(phase)), s = Float(sin(phase))
+            let ri = i * c + q * s
+            let rq = q * c - i * s
+            let err = Double((ri > 0 ? rq : -rq))
+            frequency += beta * err
+            phase += frequency + alpha * err
+            if phase > Double.pi { phase -= 2 * Double.pi } else if phase < -Double.pi { phase += 2 * Double.pi }
+            baseband.append(ri)
+        }
+        symbols.removeAll(keepingCapacity: true)
+        baseband.withUnsafeBufferPointer { sync.process($0, into: &symbols) }
+        symbols.withUnsafeBufferPointer { scaler.process($0, into: &out) }
+    }
+
+    /// Collects the squared signal; each full window, finds the strongest line within the search
+    /// range (twice the carrier error) and, when it stands well above the rest, retunes the loop.
+    mutating func acquire(_ i: Float, _ q: Float) {
+        if searchRe.count != fft.size {
+            searchRe = [Float](repeating: 0, count: fft.size)
+            searchIm = [Float](repeating: 0, count: fft.size)
+        }
+        // Square after removing the loop's current frequency so the line shows the residual error.
+        let c = Float(cos(phase)), s = Float(sin(phase))
+        let ri = i * c + q * s, rq = q * c - i * s
+        searchRe[searchFill] = ri * ri - rq * rq
+        searchIm[searchFill] = 2 * ri * rq
+        searchFill += 1
+        guard searchFill == fft.size else { return }
+        searchFill = 0
+        var re = searchRe, im = searchIm
+        fft.transform(re: &re, im: &im)
+        let n = fft.size
+        let binHz = configuration.sampleRate / Double(n)
+        let span = min(n / 2 - 1, Int(2 * configuration.maximumOffset / binHz))
+        var best = 0, bestPower: Float = 0, total: Float = 0
+        for k in -span...span {
+            let idx = (k + n) % n
+            let pw = re[idx] * re[idx] + im[idx] * im[idx]
+            total += pw
+            if pw > bestPower {
+                bestPower = pw
+                best = k
+            }
+        }
+        let mean = total / Float(2 * span + 1)
+        // A clear line, and not just the residual the loop is already tracking.
+        guard bestPower > 30 * mean, abs(best) > 1 else { return }
+        let residualHz = Double(best) * binHz / 2
+        frequency += 2 * Double.pi * residualHz / configuration.sampleRate
+    }
+}

@@ -1,0 +1,72 @@
+/// Builds receive chains from transmitter descriptions: the one place that maps catalogue data
+/// (modulation, framing and their parameters) to demodulator and deframer blocks.
+public enum ReceiverFactory {
+    /// Input as it arrives from a file or device.
+    public enum Input: Sendable, Hashable {
+        /// Real samples: FM receiver audio, or SSB audio with the signal at an audio offset.
+        case real(sampleRate: Double)
+        /// Complex baseband with the signal `offset` Hz from the centre.
+        case complex(sampleRate: Double, offset: Double)
+    }
+
+    /// Every chain worth running for `spec`: several variants where one setting does not suit all
+    /// signals; their frames are merged by `FrameMerger`.
+    /// `audioCarrier`: for BPSK in real audio, where the carrier sits (default 1500 Hz up to 2400 Bd,
+    /// 12 kHz above, the usual SSB conventions).
+    public static func receivers(for spec: TransmitterSpec, input: Input, audioCarrier: Double? = nil) throws(ReceiverError) -> [Receiver] {
+        var rate: Double
+        var front: ComplexFMDemodulator? = nil
+        switch input {
+        case .real(let r):
+            rate = r
+        case .complex(let r, let offset):
+            switch spec.modulation {
+            case .fsk, .gfsk, .gmsk, .fskSubaudio:
+                let bw = spec.baudRate * 1.5
+                let f = ComplexFMDemodulator(sampleRate: r, offset: offset, bandwidth: bw, minimumOutputRate: max(spec.baudRate * 5, 48_000))
+                front = f
+                rate = f.outputRate
+            case .afsk:
+                let f = ComplexFMDemodulator(sampleRate: r, offset: offset, bandwidth: 8_000, minimumOutputRate: 48_000)
+                front = f
+                rate = f.outputRate
+            case .bpsk, .dbpsk:
+                rate = r
+            }
+        }
+        guard rate >= 2 * spec.baudRate else { throw .sampleRateTooLow(rate: rate, baud: spec.baudRate) }
+
+        let demods: [Receiver.Demodulator]
+        switch spec.modulation {
+        case .fsk, .gfsk, .gmsk, .fskSubaudio:
+            demods = [0.8, 0.0].map { cutoff in
+                .fsk(FSKDemodulator(.init(sampleRate: rate, baudRate: spec.baudRate, filterCutoff: cutoff)))
+            }
+        case .afsk:
+            guard let carrier = spec.afCarrier else { throw .missingParameter("af_carrier", transmitter: spec.name) }
+            guard let deviation = spec.deviation else { throw .missingParameter("deviation", transmitter: spec.name) }
+            demods = [.afsk(AFSKDemodulator(.init(sampleRate: rate, baudRate: spec.baudRate, carrier: carrier, deviation: deviation)))]
+        case .bpsk, .dbpsk:
+            let carrier: Double
+            switch input {
+            case .real: carrier = audioCarrier ?? (spec.baudRate <= 2400 ? 1500 : 12_000)
+            case .complex(_, let offset): carrier = offset
+            }
+            demods = [.bpsk(BPSKDemodulator(.init(sampleRate: rate, baudRate: spec.baudRate, carrier: carrier)))]
+        }
+        var out: [Receiver] = []
+        for d in demods {
+            out.append(Receiver(spec: spec, demodulatorRate: rate, iqFront: front, demodulator: d, deframer: try deframer(for: spec)))
+        }
+        return out
+    }
+
+    /// The deframer for a transmitter's framing.
+    public static func deframer(for spec: TransmitterSpec) throws(ReceiverError) -> any Deframer {
+        switch spec.framing {
+        case .ax25: return AX25Deframer(scrambled: false)
+        case .ax25G3RUH: return AX25Deframer(scrambled: true)
+        default: throw .unsupportedFraming(spec.framing)
+        }
+    }
+}

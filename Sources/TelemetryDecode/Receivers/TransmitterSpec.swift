@@ -1,0 +1,68 @@
+/// Modulations a transmitter can use (names as in the satellite catalogue).
+public enum Modulation: String, Sendable, Hashable, CaseIterable {
+    case fsk = "FSK"
+    case afsk = "AFSK"
+    case bpsk = "BPSK"
+    case dbpsk = "DBPSK"
+    case gfsk = "GFSK"
+    case gmsk = "GMSK"
+    case fskSubaudio = "FSK subaudio"
+}
+
+/// Framings gsd knows by name (catalogue spelling). Which ones have a deframer is decided by
+/// `ReceiverFactory`; the others load but cannot be decoded yet.
+public enum Framing: String, Sendable, Hashable, CaseIterable {
+    case ax25 = "AX.25"
+    case ax25G3RUH = "AX.25 G3RUH"
+    case ax100ASMGolay = "AX100 ASM+Golay"
+    case ax100ReedSolomon = "AX100 Reed Solomon"
+    case u482c = "U482C"
+    case ccsdsReedSolomon = "CCSDS Reed-Solomon"
+    case ccsdsConcatenated = "CCSDS Concatenated"
+    case ao40FEC = "AO-40 FEC"
+    case ao40FECShort = "AO-40 FEC short"
+}
+
+/// Everything the receive chain needs to know about one transmitter: plain data from the catalogue
+/// or from command-line options.
+public struct TransmitterSpec: Sendable, Hashable {
+    public var name: String
+    public var frequency: Double?
+    public var modulation: Modulation
+    public var baudRate: Double
+    public var framing: Framing
+    /// AFSK: centre between the tones in the audio, Hz.
+    public var afCarrier: Double?
+    /// AFSK: tone offset for a 1, Hz (negative: the 1 tone is the lower one).
+    public var deviation: Double?
+    /// "differential" for differentially precoded BPSK.
+    public var precoding: String?
+    /// CCSDS framings: Reed-Solomon basis ("conventional" or "dual").
+    public var rsBasis: String?
+    public var rsInterleaving: Int?
+    /// CCSDS framings: transfer frame length in bytes (without RS parity).
+    public var frameSize: Int?
+    /// Convolutional code variant ("CCSDS", "NASA-DSN").
+    public var convolutional: String?
+    public var scrambler: String?
+
+    public init(
+        name: String, frequency: Double? = nil, modulation: Modulation, baudRate: Double, framing: Framing,
+        afCarrier: Double? = nil, deviation: Double? = nil, precoding: String? = nil, rsBasis: String? = nil,
+        rsInterleaving: Int? = nil, frameSize: Int? = nil, convolutional: String? = nil, scrambler: String? = nil
+    ) {
+        self.name = name
+        self.frequency = frequency
+        self.modulation = modulation
+        self.baudRate = baudRate
+        self.framing = framing
+        self.afCarrier = afCarrier
+        self.deviation = deviation
+        self.precoding = precoding
+        self.rsBasis = rsBasis
+        self.rsInterleaving = rsInterleaving
+        self.frameSize = frameSize
+        self.convolutional = convolutional
+        self.scrambler = scrambler
+    }
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Builds gsd's satellite catalogue (catalogue/satellites/*.yml) from gr-satellites' SatYAML files.
+
+Only facts carry over (names, NORAD ids, frequencies, modulations, baud rates, framing parameters);
+the output is gsd's own format. Transmitters whose framing gsd does not handle are left out, and a
+satellite with none left is skipped.
+
+Usage: scripts/import-satyaml.py SATYAML_DIR [SATYAML_DIR ...]
+  e.g. Debian's gr-satellites package: /usr/lib/python3/dist-packages/satellites/satyaml
+"""
+import os
+import re
+import sys
+
+import yaml
+
+SUPPORTED_FRAMINGS = {
+    "AX.25", "AX.25 G3RUH", "AX100 ASM+Golay", "AX100 Reed Solomon", "U482C",
+    "CCSDS Reed-Solomon", "CCSDS Concatenated", "AO-40 FEC", "AO-40 FEC short",
+}
+SUPPORTED_MODULATIONS = {"FSK", "AFSK", "BPSK", "DBPSK", "GFSK", "GMSK", "FSK subaudio"}
+# SatYAML key -> gsd key; values are copied as they are.
+KEYS = {
+    "frequency": "frequency", "modulation": "modulation", "baudrate": "baud_rate", "framing": "framing",
+    "af_carrier": "af_carrier", "deviation": "deviation", "precoding": "precoding",
+    "RS basis": "rs_basis", "RS interleaving": "rs_interleaving", "frame size": "frame_size",
+    "convolutional": "convolutional", "scrambler": "scrambler", "crc": "crc",
+}
+
+
+def convert(sat):
+    out = {"name": sat["name"]}
+    if sat.get("alternative_names"):
+        out["alternative_names"] = [str(n) for n in sat["alternative_names"]]
+    out["norad"] = int(sat["norad"])
+    txs = []
+    for name, tx in (sat.get("transmitters") or {}).items():
+        if tx.get("framing") not in SUPPORTED_FRAMINGS or tx.get("modulation") not in SUPPORTED_MODULATIONS:
+            continue
+        t = {"name": name}
+        for k, key in KEYS.items():
+            if k in tx:
+                v = tx[k]
+                if k == "frequency":
+                    v = int(round(float(v)))
+                t[key] = v
+        txs.append(t)
+    if not txs:
+        return None
+    out["transmitters"] = txs
+    return out
+
+
+def filename(name):
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_") + ".yml"
+
+
+def main():
+    if len(sys.argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    dest = os.path.join(os.path.dirname(__file__), "..", "catalogue", "satellites")
+    os.makedirs(dest, exist_ok=True)
+    written = 0
+    for src in sys.argv[1:]:
+        for f in sorted(os.listdir(src)):
+            if not f.endswith(".yml"):
+                continue
+            with open(os.path.join(src, f)) as fh:
+                sat = yaml.safe_load(fh)
+            c = convert(sat)
+            if c is None:
+                continue
+            with open(os.path.join(dest, filename(c["name"])), "w") as fh:
+                fh.write("# gsd satellite catalogue entry (facts from gr-satellites SatYAML)\n")
+                yaml.safe_dump(c, fh, sort_keys=False, allow_unicode=True, width=120)
+            written += 1
+    print(f"wrote {written} satellites to {os.path.normpath(dest)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
