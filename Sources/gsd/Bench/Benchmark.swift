@@ -15,6 +15,7 @@ enum BenchmarkCatalog {
     static let all: [Benchmark] = [
         .crc16X25,
         .ring, .ringPipeline,
+        .viterbiK7,
         .rsDecode,
         .hdlc,
     ]
