@@ -1,7 +1,8 @@
 import TelemetryDecode
 
 /// The consumer end of a `SamplePipeline`: turns blocks of raw bytes into outputs (frames, samples,
-/// measurements). It runs on the pipeline's decode thread; generics let the whole chain specialise.
+/// measurements). It runs on the pipeline's decode thread (hence `SendableMetatype`: no actor-isolated
+/// conformances); generics let the whole chain specialise.
 ///
 /// Blocks are whole items: `process` receives byte counts that are multiples of `itemSize`, starting
 /// at stream offsets that are multiples of `itemSize` (for cu8 I/Q, `itemSize` 2 keeps I and Q paired,

@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import Synchronization
 import TelemetryDecode
 
 /// The threaded receive path: a `SampleSource` on its own thread fills a `SampleRing`; a `DecodeChain`
@@ -54,7 +53,7 @@ public final class SamplePipeline<Output: Sendable>: Sendable {
     public let outputs: AsyncThrowingStream<Output, any Error>
 
     private let stopped = DispatchGroup()
-    private let sourceError = Mutex<(any Error)?>(nil)
+    private let sourceError = ErrorSlot()
 
     /// Creates the ring and starts both threads.
     public init<Source: SampleSource, Chain: DecodeChain>(
@@ -136,13 +135,13 @@ public final class SamplePipeline<Output: Sendable>: Sendable {
                     let buffer = scratch ?? UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 64)
                     scratch = buffer
                     let n = try source.read(into: buffer)
-                    if n == 0 { break }
+                    if n <= 0 { break }
                     ring.recordDrop(n)
                     continue
                 }
                 let target = UnsafeMutableRawBufferPointer(rebasing: region.first.prefix(chunk))
                 let n = try source.read(into: target)
-                if n == 0 { break }
+                if n <= 0 { break }
                 ring.commit(Swift.min(n, target.count))
             }
         } catch SampleRingError.closed {
@@ -151,9 +150,9 @@ public final class SamplePipeline<Output: Sendable>: Sendable {
             var timeout = Duration.zero
             if case .block(let t?) = configuration.overrun { timeout = t }
             let offset = ring.bytesIn
-            sourceError.withLock { $0 = PipelineError.consumerStalled(timeout: timeout, streamOffset: offset) }
+            sourceError.set(PipelineError.consumerStalled(timeout: timeout, streamOffset: offset))
         } catch {
-            sourceError.withLock { $0 = error }
+            sourceError.set(error)
         }
         ring.close()
     }
@@ -219,7 +218,7 @@ public final class SamplePipeline<Output: Sendable>: Sendable {
             continuation.finish(throwing: error)
             return
         }
-        if let error = sourceError.withLock({ $0 }) {
+        if let error = sourceError.get() {
             continuation.finish(throwing: error)
         } else {
             continuation.finish()
@@ -293,6 +292,16 @@ struct BlockFeeder {
             carryOffset = off + whole
         }
     }
+}
+
+/// The source thread's error, read by the decode thread after the ring is closed. An NSLock (a pthread
+/// mutex) rather than `Synchronization.Mutex`, whose uninstrumented fast path ThreadSanitizer cannot see.
+final class ErrorSlot: @unchecked Sendable {
+    // @unchecked: `error` is only touched with `lock` held.
+    private let lock = NSLock()
+    private var error: (any Error)?
+    func set(_ e: any Error) { lock.withLock { error = e } }
+    func get() -> (any Error)? { lock.withLock { error } }
 }
 
 /// Hands a non-Sendable value to exactly one other thread.

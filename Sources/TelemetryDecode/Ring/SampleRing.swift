@@ -49,7 +49,7 @@ public final class SampleRing: @unchecked Sendable {
     // methods). Each side's plain `var`s below are touched only by that side. The two sides exchange
     // ownership of storage bytes only through `head` (release by the producer after writing bytes,
     // acquire by the consumer before reading them) and `tail` (release by the consumer after reading,
-    // acquire by the producer before overwriting). Drop events go through a Mutex; close/cancel,
+    // acquire by the producer before overwriting). Drop events go through a lock; close/cancel,
     // the waiter flags and the counters are atomics. The storage is never reallocated.
 
     /// What the producer does when the consumer has not made room.
@@ -161,26 +161,27 @@ public final class SampleRing: @unchecked Sendable {
     private let pad0 = CacheLinePad()
 
     // MARK: Producer's line
+    // The side-local `var`s skip dynamic exclusivity checks: each is touched by one thread only (above).
     /// Bytes committed so far (ring position of the next byte to write). Written by the producer only.
     private let head = Atomic<Int>(0)
-    private var producerHead = 0
-    private var producerTailCache = 0
-    private var producerRegionLimit = 0
-    private var producerDropped = 0
-    private var producerHighWater = 0
-    private var producerEventsPosted = 0
-    private var producerClosed = false
+    @exclusivity(unchecked) private var producerHead = 0
+    @exclusivity(unchecked) private var producerTailCache = 0
+    @exclusivity(unchecked) private var producerRegionLimit = 0
+    @exclusivity(unchecked) private var producerDropped = 0
+    @exclusivity(unchecked) private var producerHighWater = 0
+    @exclusivity(unchecked) private var producerEventsPosted = 0
+    @exclusivity(unchecked) private var producerClosed = false
 
     private let pad1 = CacheLinePad()
 
     // MARK: Consumer's line
     /// Bytes released so far. Written by the consumer only.
     private let tail = Atomic<Int>(0)
-    private var consumerTail = 0
-    private var consumerRegionEnd = 0
-    private var consumerDropped = 0
-    private var consumerEventsSeen = 0
-    private var consumerNextEvent: Int?
+    @exclusivity(unchecked) private var consumerTail = 0
+    @exclusivity(unchecked) private var consumerRegionEnd = 0
+    @exclusivity(unchecked) private var consumerDropped = 0
+    @exclusivity(unchecked) private var consumerEventsSeen = 0
+    @exclusivity(unchecked) private var consumerNextEvent: Int?
 
     private let pad2 = CacheLinePad()
 
@@ -198,7 +199,7 @@ public final class SampleRing: @unchecked Sendable {
     private let bytesInCounter = Atomic<Int>(0)
     private let droppedCounter = Atomic<Int>(0)
     private let highWaterCounter = Atomic<Int>(0)
-    private let dropQueue = Mutex(DropQueue())
+    private let dropQueue = RingLock(DropQueue())
 
     /// Spin budget before parking: tight re-checks, then a few `sched_yield`s.
     private static let spinChecks = 2_000
@@ -472,7 +473,7 @@ public final class SampleRing: @unchecked Sendable {
     }
 }
 
-/// Pending drop events in ring order; touched under the ring's Mutex only (rare path).
+/// Pending drop events in ring order; touched under the ring's lock only (rare path).
 struct DropQueue {
     var items: [SampleRing.DropEvent] = []
     var start = 0

@@ -1,6 +1,5 @@
 import Foundation
 import GroundStation
-import Synchronization
 import TelemetryDecode
 
 /// Byte i of the test streams.
@@ -44,12 +43,14 @@ func stopped<T: Sendable>(_ pipeline: SamplePipeline<T>, timeout: Duration = .se
     }
 }
 
-/// A value shared between threads behind a lock.
-final class Shared<T: Sendable>: Sendable {
-    private let m: Mutex<T>
-    init(_ value: T) { m = Mutex(value) }
-    func withLock<R>(_ body: (inout T) -> R) -> R { m.withLock { body(&$0) } }
-    var value: T { m.withLock { $0 } }
+/// A value shared between threads behind a lock (NSLock: visible to ThreadSanitizer).
+final class Shared<T: Sendable>: @unchecked Sendable {
+    // @unchecked: `v` is only touched with `lock` held.
+    private let lock = NSLock()
+    private var v: T
+    init(_ value: T) { v = value }
+    func withLock<R>(_ body: (inout T) -> R) -> R { lock.withLock { body(&v) } }
+    var value: T { lock.withLock { v } }
 }
 
 /// A temporary file holding `bytes`, removed by `remove()`.

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import TelemetryDecode
 
 /// Runs each body on its own `Thread` (never on the 2-thread cooperative pool) and suspends until all
@@ -33,12 +32,14 @@ func runOnThreads(
     }
 }
 
-/// A value shared between test threads behind a lock.
-final class Shared<T: Sendable>: Sendable {
-    private let m: Mutex<T>
-    init(_ value: T) { m = Mutex(value) }
-    func withLock<R>(_ body: (inout T) -> R) -> R { m.withLock { body(&$0) } }
-    var value: T { m.withLock { $0 } }
+/// A value shared between threads behind a lock (NSLock: visible to ThreadSanitizer).
+final class Shared<T: Sendable>: @unchecked Sendable {
+    // @unchecked: `v` is only touched with `lock` held.
+    private let lock = NSLock()
+    private var v: T
+    init(_ value: T) { v = value }
+    func withLock<R>(_ body: (inout T) -> R) -> R { lock.withLock { body(&v) } }
+    var value: T { lock.withLock { v } }
 }
 
 /// The known byte stream of the stress tests: byte i is `bytes[i % period]`, a SplitMix64 sequence.
