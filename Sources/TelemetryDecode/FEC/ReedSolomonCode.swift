@@ -32,14 +32,21 @@ public struct ReedSolomonCode: Sendable {
     /// Per-code constants in one byte array (offsets below).
     @usableFromInline final class Tables: Sendable {
         @usableFromInline let bytes: [UInt8]
+        /// For 2t ≤ 32: entry f (four words) is the 32-byte vector f·g_{2t−1−q}, byte q in bits 8(q mod 8) of
+        /// word q / 8, so one LFSR step of the division by g(x) is a 4-word shift and XOR. Empty otherwise.
+        let lfsr: [UInt64]
         /// (1 − fcr) · prim mod 255: the exponent factor of X^(1−fcr) in Forney's formula.
         let forneyFactor: Int
         let primitiveElement: Int
+        /// prim^-1 mod 255.
+        let primitiveInverse: Int
         let parityCount: Int
-        init(bytes: [UInt8], forneyFactor: Int, primitiveElement: Int, parityCount: Int) {
+        init(bytes: [UInt8], lfsr: [UInt64], forneyFactor: Int, primitiveElement: Int, primitiveInverse: Int, parityCount: Int) {
             self.bytes = bytes
+            self.lfsr = lfsr
             self.forneyFactor = forneyFactor
             self.primitiveElement = primitiveElement
+            self.primitiveInverse = primitiveInverse
             self.parityCount = parityCount
         }
     }
@@ -52,6 +59,8 @@ public struct ReedSolomonCode: Sendable {
     static func rootsOffset(_ r: Int) -> Int { 512 + r }
     /// β^(−k) for k in 0...2t: Chien search step multipliers.
     static func chienOffset(_ r: Int) -> Int { 512 + 2 * r }
+    /// β^(−2t·(fcr+j)) for j in 0..<2t: turns x^2t·v(x) mod g(x), evaluated at a root, into the syndrome.
+    static func scaleOffset(_ r: Int) -> Int { 512 + 3 * r + 1 }
 
     /// - Parameters:
     ///   - symbolMap: optional permutation of 0...255 mapping transmitted symbols to conventional field elements.
@@ -69,7 +78,7 @@ public struct ReedSolomonCode: Sendable {
             throw .invalidParameter(name: "parity symbol count", value: parityCount)
         }
         let r = parityCount
-        var t = [UInt8](repeating: 0, count: 512 + 3 * r + 1)
+        var t = [UInt8](repeating: 0, count: 512 + 4 * r + 1)
         if let map = symbolMap {
             guard map.count == 256 else { throw .invalidLength(expected: 256, actual: map.count) }
             var seen = [Bool](repeating: false, count: 256)
@@ -91,6 +100,7 @@ public struct ReedSolomonCode: Sendable {
         for j in 0..<r {
             let root = field.exp(primitiveElement * (firstConsecutiveRoot + j))
             t[Self.rootsOffset(r) + j] = root
+            t[Self.scaleOffset(r) + j] = field.exp(-r * primitiveElement * (firstConsecutiveRoot + j))
             for k in stride(from: j + 1, through: 1, by: -1) {
                 g[k] = g[k - 1] ^ field.multiply(root, g[k])
             }
@@ -104,7 +114,21 @@ public struct ReedSolomonCode: Sendable {
         self.firstConsecutiveRoot = firstConsecutiveRoot
         self.primitiveElement = primitiveElement
         self.parityCount = parityCount
-        self.tables = Tables(bytes: t, forneyFactor: factor, primitiveElement: primitiveElement, parityCount: r)
+        var lfsr: [UInt64] = []
+        if r <= 32 {
+            lfsr = [UInt64](repeating: 0, count: 256 * 4)
+            for f in 0..<256 {
+                for q in 0..<r {
+                    let byte = UInt64(field.multiply(UInt8(f), t[Self.generatorOffset + q]))
+                    lfsr[f * 4 + q / 8] |= byte << UInt64(8 * (q % 8))
+                }
+            }
+        }
+        var inverse = 1
+        while (inverse * primitiveElement) % 255 != 1 { inverse += 1 }
+        self.tables = Tables(
+            bytes: t, lfsr: lfsr, forneyFactor: factor, primitiveElement: primitiveElement,
+            primitiveInverse: inverse, parityCount: r)
     }
 
     /// Convenience: builds the field too.
@@ -158,6 +182,16 @@ public struct ReedSolomonCode: Sendable {
                 let toConv = c + Self.toConventionalOffset
                 let fromConv = c + Self.fromConventionalOffset
                 let gen = c + Self.generatorOffset
+                if r <= 32 {
+                    tables.lfsr.withUnsafeBufferPointer { lb in
+                        guard let lt = lb.baseAddress else { return }
+                        var w = Self.divide(data, stride: stride, count: count, toConventional: toConv, table: lt)
+                        withUnsafeBytes(of: &w) { reg in
+                            for q in 0..<r { parity[q * parityStride] = fromConv[Int(reg[q])] }
+                        }
+                    }
+                    return
+                }
                 withUnsafeTemporaryAllocation(of: UInt8.self, capacity: r) { regBuf in
                     guard let reg = regBuf.baseAddress else { return }
                     reg.initialize(repeating: 0, count: r)
@@ -271,9 +305,12 @@ public struct ReedSolomonCode: Sendable {
         let r = tab.parityCount
         let prim = tab.primitiveElement
         let forneyFactor = tab.forneyFactor
+        let iprim = tab.primitiveInverse
         return field.storage.bytes.withUnsafeBufferPointer { fb -> Int in
             tab.bytes.withUnsafeBufferPointer { cb -> Int in
+            tab.lfsr.withUnsafeBufferPointer { lb -> Int in
                 guard let f = fb.baseAddress, let c = cb.baseAddress else { return -1 }
+                let lfsrBase = r <= 32 ? lb.baseAddress : nil
                 let mul = f + GaloisField256.mulOffset
                 let expT = f + GaloisField256.expOffset
                 let logT = f + GaloisField256.logOffset
@@ -291,43 +328,29 @@ public struct ReedSolomonCode: Sendable {
                 let omega = tPoly + (r + 1)       // r (+1)
                 let terms = omega + (r + 1)       // r + 1
 
-                // 1. Syndromes S_j = v(β^(fcr+j)) by Horner, eight roots per pass over the block.
-                var src = symbols
-                for i in 0..<m {
-                    d[i] = toConv[Int(src.pointee)]
-                    src += stride
-                }
-                var j = 0
-                while j + 8 <= r {
-                    let r0 = mul + Int(roots[j]) &<< 8, r1 = mul + Int(roots[j + 1]) &<< 8
-                    let r2 = mul + Int(roots[j + 2]) &<< 8, r3 = mul + Int(roots[j + 3]) &<< 8
-                    let r4 = mul + Int(roots[j + 4]) &<< 8, r5 = mul + Int(roots[j + 5]) &<< 8
-                    let r6 = mul + Int(roots[j + 6]) &<< 8, r7 = mul + Int(roots[j + 7]) &<< 8
-                    var s0: UInt8 = 0, s1: UInt8 = 0, s2: UInt8 = 0, s3: UInt8 = 0
-                    var s4: UInt8 = 0, s5: UInt8 = 0, s6: UInt8 = 0, s7: UInt8 = 0
-                    var i = 0
-                    while i < m {
-                        let x = d[i]
-                        s0 = r0[Int(s0)] ^ x; s1 = r1[Int(s1)] ^ x
-                        s2 = r2[Int(s2)] ^ x; s3 = r3[Int(s3)] ^ x
-                        s4 = r4[Int(s4)] ^ x; s5 = r5[Int(s5)] ^ x
-                        s6 = r6[Int(s6)] ^ x; s7 = r7[Int(s7)] ^ x
-                        i &+= 1
+                // 1. Syndromes S_j = v(β^(fcr+j)). For 2t ≤ 32: divide x^2t·v(x) by g(x) with the word-wide LFSR
+                //    (a codeword leaves remainder 0), then S_j = β^(−2t(fcr+j)) · rem(β^(fcr+j)).
+                //    Otherwise: Horner over the whole block.
+                if let lt = lfsrBase {
+                    var w = Self.divide(symbols, stride: stride, count: m, toConventional: toConv, table: lt)
+                    if w.0 | w.1 | w.2 | w.3 == 0 { return 0 }  // a codeword: nothing to correct
+                    withUnsafeBytes(of: &w) { raw in
+                        for q in 0..<r { d[q] = raw[q] }
                     }
-                    syn[j] = s0; syn[j + 1] = s1; syn[j + 2] = s2; syn[j + 3] = s3
-                    syn[j + 4] = s4; syn[j + 5] = s5; syn[j + 6] = s6; syn[j + 7] = s7
-                    j += 8
+                    Self.evaluate(d, count: r, at: roots, rootCount: r, mul: mul, into: syn)
+                    let scale = c + Self.scaleOffset(r)
+                    for j in 0..<r { syn[j] = mul[Int(scale[j]) &<< 8 | Int(syn[j])] }
+                } else {
+                    var src = symbols
+                    for i in 0..<m {
+                        d[i] = toConv[Int(src.pointee)]
+                        src += stride
+                    }
+                    Self.evaluate(d, count: m, at: roots, rootCount: r, mul: mul, into: syn)
+                    var any: UInt8 = 0
+                    for k in 0..<r { any |= syn[k] }
+                    if any == 0 { return 0 }  // a codeword: nothing to correct
                 }
-                while j < r {
-                    let row = mul + Int(roots[j]) &<< 8
-                    var acc: UInt8 = 0
-                    for i in 0..<m { acc = row[Int(acc)] ^ d[i] }
-                    syn[j] = acc
-                    j += 1
-                }
-                var any: UInt8 = 0
-                for k in 0..<r { any |= syn[k] }
-                if any == 0 { return 0 }  // a codeword: nothing to correct (erasures or not)
 
                 // 2. Erasure locator Γ(x) = ∏ (1 + X_k x), X_k = β^(power of position k).
                 for k in 0...r { lambda[k] = 0; bPoly[k] = 0; tPoly[k] = 0 }
@@ -347,7 +370,7 @@ public struct ReedSolomonCode: Sendable {
                 while step < r {
                     var delta: UInt8 = 0
                     let top = min(degLambda, step)
-                    for i in 0...top { delta ^= mul[Int(lambda[i]) &<< 8 | Int(syn[step - i])] }
+                    for i in 0...top { delta ^= mul[Int(lambda[i]) &<< 8 | Int(syn[step &- i])] }
                     if delta == 0 {
                         // B ← x·B
                         var k = degB + 1
@@ -387,7 +410,7 @@ public struct ReedSolomonCode: Sendable {
                 for k in 0..<r {
                     var acc: UInt8 = 0
                     let top = min(k, deg)
-                    for i in 0...top { acc ^= mul[Int(lambda[i]) &<< 8 | Int(syn[k - i])] }
+                    for i in 0...top { acc ^= mul[Int(lambda[i]) &<< 8 | Int(syn[k &- i])] }
                     if k < deg {
                         omega[k] = acc
                     } else if acc != 0 {
@@ -396,20 +419,80 @@ public struct ReedSolomonCode: Sendable {
                 }
 
                 // 5. Chien search over the valid powers 0..<m only: Λ(β^-p) = 0 ⇔ error at power p.
+                //    terms[k] holds the coefficient of y^k in Λ(β^-p·y); each found root is divided out
+                //    (y + 1 factor), so later steps get cheaper, and the last root is solved for directly.
                 for k in 1...deg { terms[k] = lambda[k] }
+                let rowBeta = mul + Int(expT[prim]) &<< 8
                 var count = 0
+                var current = deg
                 var power = 0
                 while power < m {
+                    if current == 1 {
+                        // 1 + t·β^-d·y vanishes at y = 1 when β^d = t, i.e. prim·d ≡ log t (mod 255).
+                        let t = terms[1]
+                        let distance = (Int(logT[Int(t)]) * iprim) % 255
+                        if t != 0, power + distance < m {
+                            positions[count] = UInt8(m - 1 - power - distance)
+                            count += 1
+                        }
+                        break
+                    }
                     var v: UInt8 = 1
-                    for k in 1...deg {
-                        let t = terms[k]
-                        v ^= t
-                        terms[k] = mul[Int(chien[k]) &<< 8 | Int(t)]
+                    if current <= 8 {
+                        // Register-resident scan until the next root (unused terms are 0 and stay 0).
+                        var t1 = terms[1], t2 = terms[2], t3: UInt8 = 0, t4: UInt8 = 0
+                        var t5: UInt8 = 0, t6: UInt8 = 0, t7: UInt8 = 0, t8: UInt8 = 0
+                        if current >= 3 { t3 = terms[3] }
+                        if current >= 4 { t4 = terms[4] }
+                        if current >= 5 { t5 = terms[5] }
+                        if current >= 6 { t6 = terms[6] }
+                        if current >= 7 { t7 = terms[7] }
+                        if current >= 8 { t8 = terms[8] }
+                        let c1 = mul + Int(chien[1]) &<< 8, c2 = mul + Int(chien[2]) &<< 8
+                        let c3 = current >= 3 ? mul + Int(chien[3]) &<< 8 : mul
+                        let c4 = current >= 4 ? mul + Int(chien[4]) &<< 8 : mul
+                        let c5 = current >= 5 ? mul + Int(chien[5]) &<< 8 : mul
+                        let c6 = current >= 6 ? mul + Int(chien[6]) &<< 8 : mul
+                        let c7 = current >= 7 ? mul + Int(chien[7]) &<< 8 : mul
+                        let c8 = current >= 8 ? mul + Int(chien[8]) &<< 8 : mul
+                        while true {
+                            v = 1 ^ t1 ^ t2 ^ t3 ^ t4 ^ t5 ^ t6 ^ t7 ^ t8
+                            t1 = c1[Int(t1)]; t2 = c2[Int(t2)]; t3 = c3[Int(t3)]; t4 = c4[Int(t4)]
+                            t5 = c5[Int(t5)]; t6 = c6[Int(t6)]; t7 = c7[Int(t7)]; t8 = c8[Int(t8)]
+                            if v == 0 || power + 1 >= m { break }
+                            power += 1
+                        }
+                        terms[1] = t1; terms[2] = t2
+                        if current >= 3 { terms[3] = t3 }
+                        if current >= 4 { terms[4] = t4 }
+                        if current >= 5 { terms[5] = t5 }
+                        if current >= 6 { terms[6] = t6 }
+                        if current >= 7 { terms[7] = t7 }
+                        if current >= 8 { terms[8] = t8 }
+                    } else {
+                        // Evaluate at y = 1 and step to the next power in one pass.
+                        var k = 1
+                        while k <= current {
+                            let t = terms[k]
+                            v ^= t
+                            terms[k] = mul[Int(chien[k]) &<< 8 | Int(t)]
+                            k &+= 1
+                        }
                     }
                     if v == 0 {
                         positions[count] = UInt8(m - 1 - power)
                         count += 1
-                        if count == deg { break }
+                        // The stepped polynomial P(y) = (1 + β^-1·y)·Q(y): q_(c−1) = β·p_c,
+                        // q_(k−1) = β·(p_k + q_k), and q_0 = p_0 = 1.
+                        var q = rowBeta[Int(terms[current])]
+                        var k = current - 1
+                        while k >= 1 {
+                            let pk = terms[k]
+                            terms[k] = q
+                            q = rowBeta[Int(pk ^ q)]
+                            k -= 1
+                        }
+                        current -= 1
                     }
                     power += 1
                 }
@@ -446,6 +529,74 @@ public struct ReedSolomonCode: Sendable {
                 }
                 return changed
             }
+            }
+        }
+    }
+
+    /// x^2t·v(x) mod g(x) for 2t ≤ 32 with the word-wide LFSR: symbol q of the remainder (the coefficient of
+    /// x^(2t−1−q)) is byte q of the four little-endian words.
+    @inline(__always)
+    static func divide(
+        _ symbols: UnsafePointer<UInt8>, stride: Int, count: Int, toConventional: UnsafePointer<UInt8>,
+        table: UnsafePointer<UInt64>
+    ) -> (UInt64, UInt64, UInt64, UInt64) {
+        guard count > 0 else { return (0, 0, 0, 0) }
+        var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0
+        // The next feedback byte is x' + reg[1] + fb·g_(2t−1): computing it from the byte-0 column of the table
+        // keeps the loop-carried chain at one load, while the full 32-byte update runs beside it.
+        var src = symbols
+        var feedback = Int(toConventional[Int(src.pointee)])
+        for i in 1...count {
+            let e = table + feedback &<< 2
+            var next: UInt8 = 0
+            if i < count {
+                src += stride
+                next = toConventional[Int(src.pointee)]
+            }
+            let nextFeedback = Int(next ^ UInt8(truncatingIfNeeded: w0 &>> 8) ^ UInt8(truncatingIfNeeded: e[0]))
+            w0 = (w0 &>> 8 | w1 &<< 56) ^ e[0]
+            w1 = (w1 &>> 8 | w2 &<< 56) ^ e[1]
+            w2 = (w2 &>> 8 | w3 &<< 56) ^ e[2]
+            w3 = (w3 &>> 8) ^ e[3]
+            feedback = nextFeedback
+        }
+        // Little-endian words make `withUnsafeBytes` see byte q at offset q on any host.
+        return (w0.littleEndian, w1.littleEndian, w2.littleEndian, w3.littleEndian)
+    }
+
+    /// out[j] = input(roots[j]) by Horner (input[0] is the highest coefficient), eight roots per pass.
+    @inline(__always)
+    static func evaluate(
+        _ input: UnsafePointer<UInt8>, count n: Int, at roots: UnsafePointer<UInt8>, rootCount r: Int,
+        mul: UnsafePointer<UInt8>, into out: UnsafeMutablePointer<UInt8>
+    ) {
+        var j = 0
+        while j + 8 <= r {
+            let r0 = mul + Int(roots[j]) &<< 8, r1 = mul + Int(roots[j + 1]) &<< 8
+            let r2 = mul + Int(roots[j + 2]) &<< 8, r3 = mul + Int(roots[j + 3]) &<< 8
+            let r4 = mul + Int(roots[j + 4]) &<< 8, r5 = mul + Int(roots[j + 5]) &<< 8
+            let r6 = mul + Int(roots[j + 6]) &<< 8, r7 = mul + Int(roots[j + 7]) &<< 8
+            var s0: UInt8 = 0, s1: UInt8 = 0, s2: UInt8 = 0, s3: UInt8 = 0
+            var s4: UInt8 = 0, s5: UInt8 = 0, s6: UInt8 = 0, s7: UInt8 = 0
+            var i = 0
+            while i < n {
+                let x = input[i]
+                s0 = r0[Int(s0)] ^ x; s1 = r1[Int(s1)] ^ x
+                s2 = r2[Int(s2)] ^ x; s3 = r3[Int(s3)] ^ x
+                s4 = r4[Int(s4)] ^ x; s5 = r5[Int(s5)] ^ x
+                s6 = r6[Int(s6)] ^ x; s7 = r7[Int(s7)] ^ x
+                i &+= 1
+            }
+            out[j] = s0; out[j + 1] = s1; out[j + 2] = s2; out[j + 3] = s3
+            out[j + 4] = s4; out[j + 5] = s5; out[j + 6] = s6; out[j + 7] = s7
+            j += 8
+        }
+        while j < r {
+            let row = mul + Int(roots[j]) &<< 8
+            var acc: UInt8 = 0
+            for i in 0..<n { acc = row[Int(acc)] ^ input[i] }
+            out[j] = acc
+            j += 1
         }
     }
 }

@@ -88,11 +88,15 @@ import TelemetryDecode
         if let c = try? ReedSolomonCode(fieldPolynomial: 0x11D, firstConsecutiveRoot: 1, primitiveElement: 7, parityCount: 7) {
             out.append(("0x11d-fcr1-prim7-7", c))
         }
+        // More than 32 parity symbols: the byte-wise (Horner) syndrome path.
+        if let c = try? ReedSolomonCode(fieldPolynomial: 0x12B, firstConsecutiveRoot: 3, primitiveElement: 2, parityCount: 48) {
+            out.append(("0x12b-fcr3-prim2-48", c))
+        }
         return out
     }()
 
     @Test func randomErrorsWithinCapabilityAreCorrected() throws {
-        #expect(Self.codes.count == 4)
+        #expect(Self.codes.count == 5)
         var rng = SplitMix64(seed: 17)
         for (name, code) in Self.codes {
             let t = code.correctionCapability
