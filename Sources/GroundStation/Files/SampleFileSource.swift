@@ -6,7 +6,8 @@ import TelemetryDecode
 /// converted to `Float` scaled to about ±1.0: real audio as `[Float]`, I/Q as `[ComplexSample]`.
 ///
 /// A source is used by one thread at a time. Memory is bounded by the largest block asked for
-/// (`maxSamples`), never by the file size.
+/// (`maxSamples`) plus a 256 KiB byte chunk, never by the file size. Files are read with positional
+/// `pread`, so they must be regular (seekable) files; standard input is not a sample file.
 public final class SampleFileSource {
     public enum Kind: String, Sendable, Hashable {
         case raw, wav, sigmf, sigmfArchive
