@@ -34,11 +34,12 @@ static uint64_t splitmix64(void) {
 }
 
 
-static double now(void) {
+static double clock_seconds(clockid_t id) {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(id, &ts);
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
+static double now(void) { return clock_seconds(CLOCK_MONOTONIC); }
 
 int main(void) {
     static uint8_t bits[STEPS], soft[2 * STEPS], out[INFO_BITS / 8 + 1];
@@ -64,7 +65,7 @@ int main(void) {
 
     long blocks = 0;
     int errors = 0;
-    double start = now(), elapsed;
+    double start = now(), elapsed, cpu_start = clock_seconds(CLOCK_PROCESS_CPUTIME_ID);
     do {
         for (int b = 0; b < 64; b++) {
             init_viterbi27(vp, 0);
@@ -74,9 +75,12 @@ int main(void) {
         blocks += 64;
         elapsed = now() - start;
     } while (elapsed < 2.0);
+    double cpu = clock_seconds(CLOCK_PROCESS_CPUTIME_ID) - cpu_start;
     for (int i = 0; i < INFO_BITS; i++) errors += ((out[i >> 3] >> (7 - (i & 7))) & 1) != bits[i];
     delete_viterbi27(vp);
-    printf("{\"name\": \"viterbi-k7-libfec\", \"unit\": \"Mbit/s\", \"value\": %.2f, \"blocks\": %ld, \"bit_errors\": %d}\n",
-           blocks * (double)INFO_BITS / elapsed / 1e6, blocks, errors);
+    /* value: wall clock, like gsd bench; cpu_value: per CPU second (useful on a loaded machine). */
+    printf("{\"name\": \"viterbi-k7-libfec\", \"unit\": \"Mbit/s\", \"value\": %.2f, \"cpu_value\": %.2f, "
+           "\"blocks\": %ld, \"bit_errors\": %d}\n",
+           blocks * (double)INFO_BITS / elapsed / 1e6, blocks * (double)INFO_BITS / cpu / 1e6, blocks, errors);
     return 0;
 }
