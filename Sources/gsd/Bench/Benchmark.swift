@@ -17,6 +17,7 @@ enum BenchmarkCatalog {
         .ring, .ringPipeline,
         .viterbiK7,
         .rsDecode,
+        .sgp4,
         .hdlc,
     ]
 
