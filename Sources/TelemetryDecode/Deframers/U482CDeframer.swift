@@ -8,7 +8,8 @@
 /// coded bytes carry `length / 2 − 1` bytes), CCSDS descrambling, then Reed-Solomon RS(255,223) in the
 /// conventional basis, shortened (its 32 parity bytes are removed from the output).
 ///
-/// Input is soft symbols (0 = strong 0, 255 = strong 1) sliced at 128. The sync word is searched with
+/// Input is soft symbols (0 = strong 0, 255 = strong 1), sliced at 128 except for the Viterbi decoder,
+/// which gets the soft symbols themselves. The sync word is searched with
 /// up to `syncErrors` bit errors in both polarities (FSK audio can come out inverted); an inverted hit
 /// inverts the bits that follow. Each flag can be forced on/off or follow the frame (`.auto`).
 ///
@@ -17,11 +18,16 @@
 /// corrections. Frames whose Golay field is uncorrectable or whose length does not fit are counted in
 /// `statistics` and not emitted.
 ///
-/// TODO: the Viterbi flag path needs a K = 7 Viterbi decoder; until one is wired in, such frames are
-/// counted in `statistics.viterbiUnsupported` and not emitted.
+/// The convolutional code is K = 7, r = 1/2 with polynomials 0o133 (first symbol) and 0o171 (second),
+/// neither inverted, starting in state 0; the coder appends one zero byte, so `length` coded bytes
+/// hold `length / 2 − 1` data bytes and the decoder ends in state 0 after 6 of those 8 tail bits.
 public struct U482CDeframer: Deframer {
     /// U482C sync word, sent MSB first.
     public static let syncWord: UInt32 = 0xC3AA_6655
+
+    /// The U482C convolutional code: G1 = 0o133 sent first, G2 = 0o171 second, no inversion
+    /// (Karn's `V27POLYA`, `V27POLYB` = 0x6d, 0x4f in gr-satellites' `u482c_decode`).
+    public static let convolutionalCode: ConvolutionalCode? = try? ConvolutionalCode(g1: 0o133, g2: 0o171)
 
     /// Whether a decoding step is applied.
     public enum Step: Sendable, Hashable {
@@ -87,6 +93,7 @@ public struct U482CDeframer: Deframer {
     public private(set) var statistics = GomSpaceDeframerStatistics()
     var collector: GomSpaceSyncCollector
     var completed: [GomSpaceSyncCollector.Candidate] = []
+    var viterbiDecoder: ViterbiDecoder?
     var position = 0
 
     public init(_ configuration: Configuration = Configuration()) {
@@ -94,7 +101,10 @@ public struct U482CDeframer: Deframer {
         collector = GomSpaceSyncCollector(
             syncWord: configuration.syncWord, maxErrors: configuration.syncErrors,
             detectInverted: configuration.detectInverted, headerBytes: 3,
-            maxPending: configuration.maxPendingFrames)
+            maxPending: configuration.maxPendingFrames, keepSoftSymbols: configuration.viterbi != .off)
+        if configuration.viterbi != .off, let code = Self.convolutionalCode {
+            viterbiDecoder = ViterbiDecoder(code: code)
+        }
     }
 
     public var framing: String { configuration.framing }
@@ -113,7 +123,7 @@ public struct U482CDeframer: Deframer {
         for s in symbols {
             let bit: UInt8 = s >= 128 ? 1 : 0
             collector.push(
-                bit, at: position, statistics: &statistics,
+                bit, soft: s, at: position, statistics: &statistics,
                 header: { header in
                     do throws(GomSpaceFrameError) {
                         let field = try GomSpaceLengthField.decode(header)
@@ -131,7 +141,8 @@ public struct U482CDeframer: Deframer {
 
     mutating func emit(_ candidate: GomSpaceSyncCollector.Candidate, into frames: inout [DecodedFrame]) {
         do throws(GomSpaceFrameError) {
-            let body = try Self.decodeFrame(candidate.bytes, configuration: configuration)
+            let body = try Self.decodeFrame(
+                candidate.bytes, softSymbols: candidate.soft, configuration: configuration, viterbi: &viterbiDecoder)
             if body.checkPassed { statistics.framesPassed += 1 }
             if body.reedSolomonError != nil { statistics.reedSolomonFailures += 1 }
             frames.append(
@@ -153,19 +164,48 @@ public struct U482CDeframer: Deframer {
         guard field.length <= limit else { throw .lengthBeyondWindow(length: field.length, limit: max(0, limit)) }
         let viterbi = cfg.viterbi.applies(flag: field.viterbi)
         let rs = cfg.reedSolomon.applies(flag: field.reedSolomon)
-        if viterbi { throw .viterbiUnsupported }
-        let minimum = rs ? GomSpaceReedSolomon.parity + 1 : 1
+        if viterbi && convolutionalCode == nil { throw .viterbiUnsupported }
+        let data = rs ? GomSpaceReedSolomon.parity + 1 : 1
+        let minimum = viterbi ? 2 * (data + 1) : data
         guard field.length >= minimum else { throw .lengthTooShort(length: field.length, minimum: minimum) }
     }
 
     /// Decodes the bytes that follow the sync word (length field first; extra bytes are ignored).
-    /// Throws for an uncorrectable length field, a length that does not fit, too few bytes, or a
-    /// Viterbi-coded frame; a Reed-Solomon failure is reported in the returned body.
+    /// Hard decisions only (a Viterbi-coded frame is decoded from them). Throws for an uncorrectable
+    /// length field, a length that does not fit or too few bytes; a Reed-Solomon failure is reported in
+    /// the returned body.
     public static func decodeFrame(_ bytes: [UInt8], configuration: Configuration = Configuration()) throws(GomSpaceFrameError) -> Body {
+        var viterbi: ViterbiDecoder? = convolutionalCode.map { ViterbiDecoder(code: $0) }
+        return try decodeFrame(bytes, softSymbols: [], configuration: configuration, viterbi: &viterbi)
+    }
+
+    /// `softSymbols`: the symbols after the length field, polarity-corrected (may be empty: the hard
+    /// bytes are used instead).
+    static func decodeFrame(
+        _ bytes: [UInt8], softSymbols: [UInt8], configuration: Configuration, viterbi: inout ViterbiDecoder?
+    ) throws(GomSpaceFrameError) -> Body {
         let field = try GomSpaceLengthField.decode(bytes)
         try validate(field, configuration: configuration)
         guard bytes.count >= 3 + field.length else { throw .truncated(expected: 3 + field.length, actual: bytes.count) }
         var packet = Array(bytes[3..<(3 + field.length)])
+        if configuration.viterbi.applies(flag: field.viterbi) {
+            // length / 2 − 1 data bytes, plus the 6 tail bits that end in state 0.
+            let dataBytes = field.length / 2 - 1
+            let symbolCount = 2 * (8 * dataBytes + ConvolutionalCode.tailLength)
+            var symbols = softSymbols
+            if symbols.count < symbolCount {
+                symbols.removeAll(keepingCapacity: true)
+                for b in packet {
+                    for i in (0..<8).reversed() { symbols.append((b >> UInt8(i)) & 1 == 1 ? 255 : 0) }
+                }
+            }
+            if viterbi == nil, let code = convolutionalCode { viterbi = ViterbiDecoder(code: code) }
+            guard symbols.count >= symbolCount, viterbi != nil,
+                let decoded = try? viterbi?.decodePacked(Array(symbols[0..<symbolCount]), termination: .zeroTail),
+                decoded.count == dataBytes
+            else { throw .viterbiUnsupported }
+            packet = decoded
+        }
         if configuration.scrambler.applies(flag: field.scrambled) {
             CCSDSRandomizer.apply(to: &packet)
         }
@@ -189,13 +229,24 @@ public struct U482CDeframer: Deframer {
     }
 
     /// Builds the bytes that follow the sync word for `payload` (1...223 bytes with RS): length field,
-    /// then the payload with RS parity (if `reedSolomon`), CCSDS-scrambled (if `scrambled`). No
-    /// convolutional coding.
-    public static func encodeFrame(_ payload: [UInt8], scrambled: Bool = true, reedSolomon: Bool = true) throws(GomSpaceFrameError) -> [UInt8] {
+    /// then the payload with RS parity (if `reedSolomon`), CCSDS-scrambled (if `scrambled`), then
+    /// convolutionally coded with a zero tail byte (if `viterbi`; at most 126 bytes before coding).
+    public static func encodeFrame(
+        _ payload: [UInt8], scrambled: Bool = true, reedSolomon: Bool = true, viterbi: Bool = false
+    ) throws(GomSpaceFrameError) -> [UInt8] {
         var packet = reedSolomon ? try GomSpaceReedSolomon.encode(payload) : payload
-        guard (1...255).contains(packet.count) else { throw .lengthBeyondWindow(length: packet.count, limit: 255) }
         if scrambled { CCSDSRandomizer.apply(to: &packet) }
-        let field = GomSpaceLengthField(length: packet.count, viterbi: false, scrambled: scrambled, reedSolomon: reedSolomon)
+        if viterbi {
+            guard let code = convolutionalCode else { throw .viterbiUnsupported }
+            guard (1...126).contains(packet.count) else { throw .lengthBeyondWindow(length: 2 * (packet.count + 1), limit: 255) }
+            let bits = (packet + [0]).flatMap { b in (0..<8).map { (b >> UInt8(7 - $0)) & 1 } }
+            let symbols = ConvolutionalEncoder.encodeBlock(bits: bits, code: code, terminated: false)
+            packet = stride(from: 0, to: symbols.count, by: 8).map { i in
+                symbols[i..<(i + 8)].reduce(UInt8(0)) { $0 << 1 | $1 }
+            }
+        }
+        guard (1...255).contains(packet.count) else { throw .lengthBeyondWindow(length: packet.count, limit: 255) }
+        let field = GomSpaceLengthField(length: packet.count, viterbi: viterbi, scrambled: scrambled, reedSolomon: reedSolomon)
         return field.encoded + packet
     }
 }

@@ -54,10 +54,7 @@ import Testing
     static let u482cCases: [Case] = [
         Case(file: "aisat.wav", demodulation: afsk(4800), deframer: .u482c),
         Case(file: "gomx_1.wav", demodulation: afsk(4800), deframer: .u482c),
-    ]
-    /// These frames have the Viterbi flag set in their length field (r = 1/2, K = 7); the sync word
-    /// and Golay field decode, but no Viterbi decoder is wired in yet.
-    static let u482cViterbiCases: [Case] = [
+        // These two have the Viterbi flag set (r = 1/2, K = 7 convolutional coding).
         Case(file: "au02.wav", demodulation: afsk(4800), deframer: .u482c),
         Case(file: "au03.wav", demodulation: afsk(4800), deframer: .u482c),
     ]
@@ -81,18 +78,4 @@ import Testing
 
     @Test("U482C recordings", arguments: u482cCases)
     func u482c(_ c: Case) throws { try Self.check(c) }
-
-    @Test(
-        "U482C recordings with convolutional coding",
-        .disabled("U482C Viterbi flag path not implemented: needs the K=7 Viterbi decoder (FEC/Viterbi*.swift), not committed yet"),
-        arguments: u482cViterbiCases)
-    func u482cViterbi(_ c: Case) throws { try Self.check(c) }
-
-    /// Until Viterbi decoding is wired in, the convolutionally coded frames are found and counted, not emitted.
-    @Test("U482C Viterbi-coded frames are counted as unsupported", arguments: u482cViterbiCases)
-    func viterbiFramesCounted(_ c: Case) throws {
-        let (frames, stats) = try Self.run(c)
-        #expect(stats.viterbiUnsupported >= 1)
-        #expect(frames.filter(\.checkPassed).isEmpty)
-    }
 }

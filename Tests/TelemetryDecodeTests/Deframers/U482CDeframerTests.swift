@@ -44,17 +44,38 @@ import Testing
         #expect(raw.bytes.count == 52 && Array(raw.bytes.prefix(20)) == payload)
     }
 
-    @Test func viterbiFlaggedFramesAreCountedNotEmitted() throws {
-        // A frame announcing convolutional coding: 2 * (55 + 1) coded bytes.
+    @Test(arguments: [false, true])
+    func viterbiRoundTrip(inverted: Bool) throws {
+        let payload = AX100DeframerTests.payload(23, seed: 13)
+        let frame = try U482CDeframer.encodeFrame(payload, scrambled: true, reedSolomon: true, viterbi: true)
+        let field = try GomSpaceLengthField.decode(frame)
+        #expect(field.viterbi && field.length == 2 * (23 + 32 + 1))
+        #expect(try U482CDeframer.decodeFrame(frame).bytes == payload)
+        // Channel bit errors spread over the coded bytes: the Viterbi decoder removes them before RS.
+        var bits = Self.bits([frame])
+        let body = 16 * 8 + 32 + 24
+        for k in stride(from: 5, to: 16 * 56, by: 40) { bits[body + k] ^= 1 }
+        var d = U482CDeframer()
+        let frames = S.deframe(S.softSymbols(bits, inverted: inverted), with: &d, chunk: 100)
+        #expect(frames.map(\.bytes) == [payload])
+        #expect(frames.first?.checkPassed == true)
+        #expect(frames.first?.correctedSymbols == 0)
+    }
+
+    @Test func viterbiFlaggedGarbageFailsTheCheck() throws {
         let field = GomSpaceLengthField(length: 112, viterbi: true, scrambled: true, reedSolomon: true)
         let frame = field.encoded + [UInt8](repeating: 0x3C, count: 112)
-        #expect(throws: GomSpaceFrameError.viterbiUnsupported) { try U482CDeframer.decodeFrame(frame) }
+        let body = try U482CDeframer.decodeFrame(frame)
+        #expect(!body.checkPassed && body.bytes.count == 23)
         var d = U482CDeframer()
         let frames = S.deframe(S.softSymbols(Self.bits([frame])), with: &d)
-        #expect(frames.isEmpty)
-        #expect(d.statistics.viterbiUnsupported == 1)
-        // Forcing Viterbi off treats the bytes as plain (and RS then fails).
-        #expect(try U482CDeframer.decodeFrame(frame, configuration: .init(viterbi: .off)).checkPassed == false)
+        #expect(frames.count == 1 && frames.allSatisfy { !$0.checkPassed })
+        #expect(d.statistics.reedSolomonFailures == 1)
+        // Forcing Viterbi off treats the bytes as plain (and RS fails on all 112).
+        #expect(try U482CDeframer.decodeFrame(frame, configuration: .init(viterbi: .off)).bytes.count == 80)
+        // Too short for RS after Viterbi: 2 * (33 + 1) = 68 coded bytes at least.
+        let short = GomSpaceLengthField(length: 66, viterbi: true).encoded + [UInt8](repeating: 0, count: 66)
+        #expect(throws: GomSpaceFrameError.lengthTooShort(length: 66, minimum: 68)) { try U482CDeframer.decodeFrame(short) }
     }
 
     @Test func shortLengthsAreRejected() throws {

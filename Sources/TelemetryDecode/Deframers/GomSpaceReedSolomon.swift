@@ -1,0 +1,31 @@
+/// Shared Reed-Solomon step: GomSpace radios use the CCSDS RS(255,223) code in the *conventional*
+/// basis (libfec's `decode_rs_8`), shortened to the frame length (virtual fill = 255 − length).
+enum GomSpaceReedSolomon {
+    static let parity = ReedSolomonCCSDS.parityCount
+
+    /// Corrects `codeword` (data + 32 parity) in place; returns the number of corrected symbols.
+    static func decode(_ codeword: inout [UInt8]) throws(GomSpaceFrameError) -> Int {
+        guard codeword.count > parity, codeword.count <= ReedSolomonCode.naturalLength else {
+            throw .lengthTooShort(length: codeword.count, minimum: parity + 1)
+        }
+        do throws(ReedSolomonError) {
+            let rs = try ReedSolomonCCSDS(basis: .conventional, interleave: 1, virtualFill: 255 - codeword.count)
+            return try rs.decode(&codeword)
+        } catch {
+            throw .reedSolomon(error)
+        }
+    }
+
+    /// `data` followed by its 32 parity bytes (1...223 data bytes).
+    static func encode(_ data: [UInt8]) throws(GomSpaceFrameError) -> [UInt8] {
+        guard (1...223).contains(data.count) else {
+            throw .lengthBeyondWindow(length: data.count, limit: 223)
+        }
+        do throws(ReedSolomonError) {
+            let rs = try ReedSolomonCCSDS(basis: .conventional, interleave: 1, virtualFill: 223 - data.count)
+            return try rs.encode(data)
+        } catch {
+            throw .reedSolomon(error)
+        }
+    }
+}
