@@ -13,20 +13,6 @@ import Testing
     /// Recordings gsd does not decode completely yet, and why. Each is run as a known issue, so the
     /// test says so when one starts passing.
     static let knownGaps: [String: String] = [
-        "aisat.wav": "U482C deframer not wired into replay yet",
-        "au02.wav": "U482C deframer not wired into replay yet",
-        "au03.wav": "U482C deframer not wired into replay yet",
-        "gomx_1.wav": "U482C deframer not wired into replay yet",
-        "1kuns_pf.wav": "AX100 deframer not wired into replay yet",
-        "aistechsat3.wav": "AX100 deframer not wired into replay yet",
-        "delphini1.wav": "AX100 deframer not wired into replay yet",
-        "facsat_1.wav": "AX100 deframer not wired into replay yet",
-        "luojia-1.wav": "AX100 deframer not wired into replay yet",
-        "ca03.wav": "AX100 deframer not wired into replay yet",
-        "ca03_9k6.wav": "AX100 deframer not wired into replay yet",
-        "gomx_3.wav": "AX100 deframer not wired into replay yet",
-        "tw_1b.wav": "AX100 deframer not wired into replay yet",
-        "tw_1c.wav": "AX100 deframer not wired into replay yet",
         "by701.wav": "BPSK demodulator and CCSDS chain not wired into replay yet",
         "ks_1q.wav": "CCSDS concatenated chain not wired into replay yet",
         "smog_p.wav": "AO-40 FEC deframer not written yet",

@@ -66,6 +66,9 @@ public enum ReceiverFactory {
         switch spec.framing {
         case .ax25: return AX25Deframer(scrambled: false)
         case .ax25G3RUH: return AX25Deframer(scrambled: true)
+        case .ax100ASMGolay: return AX100Deframer(mode: .asmGolay)
+        case .ax100ReedSolomon: return AX100Deframer(mode: .reedSolomon)
+        case .u482c: return U482CDeframer()
         default: throw .unsupportedFraming(spec.framing)
         }
     }
