@@ -105,9 +105,11 @@ public struct JulianDate: Sendable, Hashable, Comparable, CustomStringConvertibl
         var scale: Int64 = 1
         for _ in 0..<digits { scale *= 10 }
         // Whole days and the time of day in units of 10^-digits s, rounded once.
-        var days = Int64(whole - Self.unixEpoch)
+        let sinceUnix = whole - Self.unixEpoch  // exact; may end in .5
+        let dayFloor = sinceUnix.rounded(.down)
+        var days = Int64(dayFloor)
         let unitsPerDay = 86_400 * scale
-        var units = Int64((fraction * Double(unitsPerDay)).rounded())
+        var units = Int64((((sinceUnix - dayFloor) + fraction) * Double(unitsPerDay)).rounded())
         let carry = units >= 0 ? units / unitsPerDay : (units - unitsPerDay + 1) / unitsPerDay
         days += carry
         units -= carry * unitsPerDay

@@ -77,7 +77,8 @@ struct PassesCommand: ParsableCommand {
                     propagator: try SGP4Propagator(set.elements), station: location, minimumElevation: minElevation)
                 passes += try predictor.passes(from: windowStart, to: windowEnd)
             } catch {
-                printError("gsd: \(set.elements.noradID) \(set.elements.name ?? ""): \(error)")
+                let label = [String(set.elements.noradID), set.elements.name].compactMap { $0 }.joined(separator: " ")
+                printError("gsd: \(label): \(error)")
             }
         }
         passes.sort { $0.aos < $1.aos || ($0.aos == $1.aos && $0.noradID < $1.noradID) }
@@ -86,12 +87,16 @@ struct PassesCommand: ParsableCommand {
             for p in passes { print(Self.jsonLine(p)) }
             return
         }
+        if passes.isEmpty {
+            printError("gsd: no passes above \(minElevation)° in the window")
+            return
+        }
         let nameWidth = max(4, min(24, passes.map { ($0.name ?? "").count }.max() ?? 4))
         func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s : s + String(repeating: " ", count: w - s.count) }
         func lpad(_ s: String, _ w: Int) -> String { s.count >= w ? s : String(repeating: " ", count: w - s.count) + s }
         print(
-            "\(lpad("NORAD", 6))  \(pad("NAME", nameWidth))  \(pad("AOS (UTC)", 21))\(pad("TCA (UTC)", 21))"
-                + "\(pad("LOS (UTC)", 21)) MAX EL  AOS AZ  LOS AZ  DURATION")
+            "\(lpad("NORAD", 6))  \(pad("NAME", nameWidth))  \(pad("AOS (UTC)", 23))\(pad("TCA (UTC)", 22))"
+                + "\(pad("LOS (UTC)", 22))MAX EL  AOS AZ  LOS AZ  DURATION")
         for p in passes {
             let name = String((p.name ?? "").prefix(nameWidth))
             let aos = p.aos.iso8601(fractionDigits: 0) + (p.startsBeforeWindow ? "<" : " ")
@@ -101,7 +106,6 @@ struct PassesCommand: ParsableCommand {
                 "\(lpad(String(p.noradID), 6))  \(pad(name, nameWidth))  \(aos)  \(p.tca.iso8601(fractionDigits: 0))  \(los) "
                     + String(format: "%6.1f  %6.1f  %6.1f  %5d:%02d", p.maxElevation, p.aosAzimuth, p.losAzimuth, d / 60, d % 60))
         }
-        if passes.isEmpty { printError("gsd: no passes above \(minElevation)° in the window") }
     }
 
     static func jsonLine(_ p: SatellitePass) -> String {

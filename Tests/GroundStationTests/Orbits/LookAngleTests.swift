@@ -13,6 +13,12 @@ import Testing
     @Test func julianDates() {
         #expect(JulianDate(year: 2000, month: 1, day: 1, hour: 12).value == 2_451_545.0)
         #expect(JulianDate(year: 2024, dayOfYear: 60.5).iso8601() == "2024-02-29T12:00:00.000Z")
+        // Whole parts on noon (integer JD) and midnight (.5) boundaries, and carries into the next day.
+        #expect(JulianDate(whole: 2_460_370.0, fraction: 0).iso8601() == "2024-02-29T12:00:00.000Z")
+        #expect(JulianDate(whole: 2_460_369.5, fraction: 0.25).iso8601() == "2024-02-29T06:00:00.000Z")
+        #expect(JulianDate(whole: 2_460_370.0, fraction: 0.75).iso8601() == "2024-03-01T06:00:00.000Z")
+        #expect(JulianDate(whole: 2_460_370.0, fraction: 0.4999999999).iso8601() == "2024-03-01T00:00:00.000Z")
+        #expect(JulianDate(year: 2024, dayOfYear: 60.5).adding(minutes: 90).iso8601(fractionDigits: 0) == "2024-02-29T13:30:00Z")
         let d = JulianDate(iso8601: "2024-03-01T02:33:44.785Z")
         #expect(d?.iso8601() == "2024-03-01T02:33:44.785Z")
         #expect(JulianDate(iso8601: "2024-13-01T00:00:00Z") == nil)
