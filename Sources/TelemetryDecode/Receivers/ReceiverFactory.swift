@@ -69,6 +69,8 @@ public enum ReceiverFactory {
         case .ax100ASMGolay: return AX100Deframer(mode: .asmGolay)
         case .ax100ReedSolomon: return AX100Deframer(mode: .reedSolomon)
         case .u482c: return U482CDeframer()
+        case .ccsdsReedSolomon, .ccsdsConcatenated:
+            do { return try CCSDSDeframer(transmitter: spec) } catch { throw .missingParameter("a valid CCSDS chain (\(error.description))", transmitter: spec.name) }
         default: throw .unsupportedFraming(spec.framing)
         }
     }
