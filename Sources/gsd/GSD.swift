@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct GSD: ParsableCommand {
+struct GSD: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gsd",
         abstract: "Satellite ground-station stack: receive, demodulate, deframe and publish telemetry.",

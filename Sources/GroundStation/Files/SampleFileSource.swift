@@ -198,6 +198,19 @@ public final class SampleFileSource {
         isAtEnd = false
     }
 
+    /// Reads the data region's raw bytes (no conversion) into `buffer`; 0 at the end of the data. For
+    /// byte-oriented consumers such as `SamplePipeline`, which convert on their own thread.
+    public func readRawBytes(into buffer: UnsafeMutableRawBufferPointer) throws(SampleFileError) -> Int {
+        guard !isAtEnd, buffer.count > 0 else { return 0 }
+        var want = buffer.count
+        if let end = dataEnd { want = min(want, max(0, end - byteOffset)) }
+        let got = want > 0 ? try file.read(at: byteOffset, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want])) : 0
+        byteOffset += got
+        samplesRead = (byteOffset - dataOffset) / format.bytesPerSample
+        if got == 0 { isAtEnd = true }
+        return got
+    }
+
     /// Reads whole samples into `out` (`scalarsPerSample` floats each), through a bounded byte buffer.
     private func readScalars(into out: UnsafeMutableBufferPointer<Float>) throws(SampleFileError) -> Int {
         let bps = format.bytesPerSample

@@ -51,11 +51,13 @@ public enum ReplayError: Error, CustomStringConvertible {
     }
 }
 
-/// Runs a recording through the receive chains of the chosen transmitters, streaming block by block.
+/// Runs a recording through the receive chains of the chosen transmitters: the file is read on a
+/// source thread into the sample ring (blocking, nothing lost) and decoded on another, exactly as a
+/// live pass runs; frames come back through the pipeline's stream.
 public final class ReplaySession {
     public let options: ReplayOptions
     public let source: SampleFileSource
-    private var receivers: [Receiver] = []
+    private var bank: ReceiverBank
     private var merger = FrameMerger()
     public private(set) var summary = ReplaySummary()
 
@@ -66,6 +68,7 @@ public final class ReplaySession {
             source.isComplex
             ? .complex(sampleRate: source.sampleRate, offset: options.frequencyOffset ?? 0)
             : .real(sampleRate: source.sampleRate)
+        var receivers: [Receiver] = []
         var reasons: [String] = []
         for spec in options.transmitters {
             do {
@@ -76,55 +79,57 @@ public final class ReplaySession {
             }
         }
         if receivers.isEmpty { throw ReplayError.nothingToDecode(path: options.path, reasons: reasons) }
+        bank = ReceiverBank(receivers)
         summary.warnings = source.warnings.map { "\($0)" }
     }
 
-    /// Decodes the whole file. `onFrame` gets every good frame once (merged across chains), in
-    /// stream order per chain; `progress` gets the fraction done when the size is known.
-    public func run(onFrame: (ReceivedFrame) throws -> Void, progress: ((Double) -> Void)? = nil) throws -> ReplaySummary {
-        let start = Date()
-        var frames: [ReceivedFrame] = []
-        let total = source.totalSamples
-        var samples = 0
-        var blocks = 0
-        while let block = try source.read(maxSamples: 16_384) {
-            frames.removeAll(keepingCapacity: true)
-            switch block {
-            case .real(let x):
-                x.withUnsafeBufferPointer { p in
-                    for i in receivers.indices { receivers[i].process(real: p, into: &frames) }
-                }
-            case .complex(let z):
-                z.withUnsafeBufferPointer { p in
-                    for i in receivers.indices { receivers[i].process(complex: p, into: &frames) }
+    /// Decodes the whole file. `onFrame` gets every good frame once (merged across chains);
+    /// `progress` gets the fraction of the data decoded when the size is known.
+    public func run(onFrame: (ReceivedFrame) throws -> Void, progress: ((Double) -> Void)? = nil) async throws -> ReplaySummary {
+        let start = ContinuousClock.now
+        let totalBytes = source.totalSamples.map { $0 * source.format.bytesPerSample }
+        let chain = ReceiverDecodeChain(format: source.format, sampleRate: source.sampleRate, bank: bank)
+        let pipeline = try SamplePipeline<ReceivedFrame>(
+            source: SampleFileByteSource(source), chain: chain,
+            configuration: .init(ringCapacity: 1 << 22, overrun: .block(), name: "gsd-replay"))
+        var pending: [ReceivedFrame] = []
+        var lastProgress = -1.0
+        do {
+            for try await frame in pipeline.outputs {
+                pending.append(frame)
+                // Frames of different chains arrive block by block; release those safely older than
+                // the merge window in time order.
+                if pending.count > 64 { try emit(&pending, keepingAfter: frame.time - 2 * merger.window, onFrame) }
+                if let progress, let total = totalBytes, total > 0 {
+                    let p = Double(pipeline.statistics.bytesOut) / Double(total)
+                    if p - lastProgress > 0.01 {
+                        lastProgress = p
+                        progress(min(1, p))
+                    }
                 }
             }
-            samples += block.count
-            try emit(&frames, onFrame)
-            blocks += 1
-            if let progress, let total, total > 0, blocks % 16 == 0 { progress(Double(samples) / Double(total)) }
+        } catch {
+            pipeline.cancel()
+            throw error
         }
-        // Flush: push a little silence so frames ending right at the end of the file come out.
-        let tail = Int(source.sampleRate * 0.25)
-        frames.removeAll(keepingCapacity: true)
-        if source.isComplex {
-            let zeros = [ComplexSample](repeating: .zero, count: tail)
-            zeros.withUnsafeBufferPointer { p in for i in receivers.indices { receivers[i].process(complex: p, into: &frames) } }
-        } else {
-            let zeros = [Float](repeating: 0, count: tail)
-            zeros.withUnsafeBufferPointer { p in for i in receivers.indices { receivers[i].process(real: p, into: &frames) } }
-        }
-        try emit(&frames, onFrame)
+        try emit(&pending, keepingAfter: .infinity, onFrame)
         progress?(1)
-        summary.signalSeconds = Double(samples) / source.sampleRate
-        summary.wallSeconds = Date().timeIntervalSince(start)
+        let elapsed = ContinuousClock.now - start
+        summary.signalSeconds = Double(source.samplesRead) / source.sampleRate
+        summary.wallSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         summary.warnings = source.warnings.map { "\($0)" }
         return summary
     }
 
-    private func emit(_ frames: inout [ReceivedFrame], _ onFrame: (ReceivedFrame) throws -> Void) throws {
+    /// Reports pending frames older than `limit` (all when infinite) in time order.
+    private func emit(_ frames: inout [ReceivedFrame], keepingAfter limit: Double, _ onFrame: (ReceivedFrame) throws -> Void) throws {
         frames.sort { $0.time < $1.time }
+        var kept: [ReceivedFrame] = []
         for f in frames {
+            if f.time >= limit {
+                kept.append(f)
+                continue
+            }
             guard f.frame.checkPassed else {
                 summary.failedFrames += 1
                 continue
@@ -133,5 +138,6 @@ public final class ReplaySession {
             summary.goodFrames += 1
             try onFrame(f)
         }
+        frames = kept
     }
 }

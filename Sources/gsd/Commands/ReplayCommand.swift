@@ -7,7 +7,7 @@ import TelemetryDecode
 import Glibc
 #endif
 
-struct ReplayCommand: ParsableCommand {
+struct ReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
         abstract: "Decode a recorded file (WAV, SigMF, raw IQ) through the same receive chains the station runs.",
@@ -70,7 +70,7 @@ struct ReplayCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let (specs, satName) = try transmitters()
         var sampleFormat: SampleFormat? = nil
         if let format {
@@ -97,7 +97,7 @@ struct ReplayCommand: ParsableCommand {
         defer { try? kissFile?.close() }
         let showProgress = isatty(2) == 1
         let out = FileHandle.standardOutput
-        let summary = try session.run(onFrame: { f in
+        let summary = try await session.run(onFrame: { f in
             let kiss = KISSEncoder.encode(KISSFrame(payload: f.frame.bytes))
             try kissFile?.write(contentsOf: Data(kiss))
             switch output {
