@@ -7,7 +7,7 @@ struct Benchmark: Sendable {
     let name: String
     let unit: String
     let summary: String
-    let run: @Sendable () throws -> Double
+    let run: @Sendable () async throws -> Double
 }
 
 /// Every benchmark `gsd bench` knows. Each lives in its own file as a `static let` on `Benchmark`.
@@ -19,6 +19,7 @@ enum BenchmarkCatalog {
         .rsDecode,
         .sgp4,
         .hdlc,
+        .replay,
     ]
 
     static func named(_ name: String) -> Benchmark? { all.first { $0.name == name } }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 
-struct BenchCommand: ParsableCommand {
+struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run a named benchmark and print its figure.",
@@ -17,7 +17,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "List the benchmarks and exit.")
     var list = false
 
-    func run() throws {
+    func run() async throws {
         if list || name == nil {
             for b in BenchmarkCatalog.all {
                 print("\(b.name)\t\(b.unit)\t\(b.summary)")
@@ -28,7 +28,7 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError(
                 "unknown benchmark '\(name ?? "")'; known: \(BenchmarkCatalog.all.map(\.name).joined(separator: ", "))")
         }
-        let value = try bench.run()
+        let value = try await bench.run()
         if json {
             let rounded = (value * 1000).rounded() / 1000
             print("{\"benchmark\": \"\(bench.name)\", \"value\": \(rounded), \"unit\": \"\(bench.unit)\"}")
