@@ -52,7 +52,9 @@ let package = Package(
         ),
         .testTarget(
             name: "GroundStationTests",
-            dependencies: ["GroundStation", "TelemetryDecode"]
+            dependencies: ["GroundStation", "TelemetryDecode"],
+            // Read from the source tree by path, not bundled.
+            exclude: ["Orbits/Fixtures"]
         ),
         .testTarget(
             name: "gsdTests",
