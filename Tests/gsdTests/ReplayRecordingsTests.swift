@@ -15,9 +15,8 @@ import Testing
     static let knownGaps: [String: String] = [
         "by701.wav": "BPSK demodulator and CCSDS chain not wired into replay yet",
         "ks_1q.wav": "CCSDS concatenated chain not wired into replay yet",
-        "smog_p.wav": "AO-40 FEC deframer not written yet",
-        "smog_p_5k.wav": "AO-40 FEC deframer not written yet",
-        "smog_p_long.wav": "AO-40 FEC deframer not written yet",
+        "smog_p.wav": "all AO-40 FEC short frames found; missing only the out-of-scope SMOG-P Signalling frame (1k25 FSK signalling, 64 bytes, 6d08f783...)",
+        "smog_p_5k.wav": "all AO-40 FEC short frames found; missing only the out-of-scope SMOG-P Signalling (6d08f783...) and SMOG-P RA (1k25 FSK short RA FEC, 81218d76...) frames",
     ]
 
     static var withReference: [RecordingManifest.Row] {

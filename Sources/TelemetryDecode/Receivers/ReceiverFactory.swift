@@ -71,6 +71,8 @@ public enum ReceiverFactory {
         case .u482c: return U482CDeframer()
         case .ccsdsReedSolomon, .ccsdsConcatenated:
             do { return try CCSDSDeframer(transmitter: spec) } catch { throw .missingParameter("a valid CCSDS chain (\(error.description))", transmitter: spec.name) }
+        case .ao40FEC: return AO40FECDeframer(length: .long)
+        case .ao40FECShort: return AO40FECDeframer(length: .short)
         default: throw .unsupportedFraming(spec.framing)
         }
     }
