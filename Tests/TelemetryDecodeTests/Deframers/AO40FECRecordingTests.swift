@@ -52,6 +52,28 @@ import Testing
         #expect(frames.allSatisfy { $0.bytes.count == (c.length == .long ? 256 : 128) })
     }
 
+    /// The reference frames pin the convolutional code convention: CCSDS (0171, then 0133 inverted)
+    /// decodes them, the same polynomials without the inversion do not.
+    @Test func codeConvention() throws {
+        let symbols = try DeframerTestSupport.symbols(
+            "smog_p_long.wav", .fsk(.init(sampleRate: 48_000, baudRate: 1250)))
+        var ccsds = AO40FECDeframer(AO40FECDeframer.Configuration(format: .long, code: .ccsds))
+        var plain = AO40FECDeframer(AO40FECDeframer.Configuration(format: .long, code: .nasaDSN))
+        #expect(DeframerTestSupport.deframe(symbols, with: &ccsds, chunk: 4096).filter(\.checkPassed).count == 3)
+        #expect(DeframerTestSupport.deframe(symbols, with: &plain, chunk: 4096).filter(\.checkPassed).isEmpty)
+    }
+
+    /// The receiver factory maps the catalogue framings to this deframer.
+    @Test func factoryMapping() throws {
+        for (framing, format) in [(Framing.ao40FEC, AO40FECFormat.long), (.ao40FECShort, .short)] {
+            let spec = TransmitterSpec(name: "test", modulation: .fsk, baudRate: 1250, framing: framing)
+            let d = try ReceiverFactory.deframer(for: spec)
+            let ao40 = try #require(d as? AO40FECDeframer)
+            #expect(ao40.configuration.format == format)
+            #expect(ao40.framing == framing.rawValue)
+        }
+    }
+
     /// The other SMOG-P family recording (ATL-1, RA and signalling only) gives no AO-40 FEC frame.
     @Test func atl1HasNoAO40Frames() throws {
         for length in AO40FECFormat.Length.allCases {
