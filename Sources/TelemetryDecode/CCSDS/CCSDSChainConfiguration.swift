@@ -50,6 +50,12 @@ public struct CCSDSChainConfiguration: Sendable, Hashable {
     public var searchErrors: Int
     /// Marker bit errors tolerated where the frame grid expects a marker.
     public var lockedErrors: Int
+    /// Also search for the last `tailMarkerBits` bits of the marker alone (0: off), with at most
+    /// `tailMarkerErrors` errors. At the start of a burst the first marker bits are often wrong (the
+    /// demodulator and the Viterbi decoder are still converging); with a 24-bit tail and 1 error the
+    /// false-hit rate is below that of the whole 32-bit marker with 4 errors.
+    public var tailMarkerBits: Int
+    public var tailMarkerErrors: Int
     /// Accept the complemented marker and invert the frame after it (BPSK phase ambiguity).
     public var detectInverted: Bool
     /// Viterbi traceback depth in decoded bits.
@@ -61,7 +67,7 @@ public struct CCSDSChainConfiguration: Sendable, Hashable {
         convolutional: ConvolutionalCode? = nil, puncturing: Puncturing = .rate1_2, marker: SyncMarker = .ccsds,
         randomizer: Bool = true, reedSolomon: ReedSolomon = .dual, interleaveDepth: Int = 1, frameLength: Int = 223,
         precoding: Precoding = .none, hasFECF: Bool = false, searchErrors: Int = 4, lockedErrors: Int = 8,
-        detectInverted: Bool = true, tracebackDepth: Int = 64, framing: String? = nil
+        tailMarkerBits: Int = 24, tailMarkerErrors: Int = 1, detectInverted: Bool = true, tracebackDepth: Int = 64, framing: String? = nil
     ) {
         self.convolutional = convolutional
         self.puncturing = puncturing
@@ -74,6 +80,8 @@ public struct CCSDSChainConfiguration: Sendable, Hashable {
         self.hasFECF = hasFECF
         self.searchErrors = searchErrors
         self.lockedErrors = lockedErrors
+        self.tailMarkerBits = tailMarkerBits
+        self.tailMarkerErrors = tailMarkerErrors
         self.detectInverted = detectInverted
         self.tracebackDepth = tracebackDepth
         self.framing = framing ?? (convolutional == nil ? "CCSDS Reed-Solomon" : "CCSDS Concatenated")
@@ -110,6 +118,24 @@ public struct CCSDSChainConfiguration: Sendable, Hashable {
             throw .invalidConfiguration(key: "tracebackDepth", value: tracebackDepth, reason: "must be 8...4096")
         }
         try searchConfiguration.validate()
+        guard tailMarkerBits == 0 || (16..<marker.bitCount).contains(tailMarkerBits) || tailMarkerBits >= marker.bitCount else {
+            throw .invalidConfiguration(key: "tailMarkerBits", value: tailMarkerBits, reason: "must be 0 or at least 16")
+        }
+        try tailSearchConfiguration?.validate()
+    }
+
+    /// The search for the marker's tail, when enabled (and shorter than the marker).
+    public var tailSearchConfiguration: SyncMarkerSearch.Configuration? {
+        get throws(CCSDSError) {
+            guard tailMarkerBits >= 16, tailMarkerBits < marker.bitCount else { return nil }
+            let tail = marker.pattern & ((UInt64(1) << UInt64(tailMarkerBits)) - 1)
+            var c = searchConfiguration
+            c.marker = try SyncMarker(pattern: tail, bitCount: tailMarkerBits)
+            c.searchErrors = tailMarkerErrors
+            c.lockedErrors = min(lockedErrors, tailMarkerBits / 4)
+            c.frameBits = 8 * codedFrameLength
+            return c
+        }
     }
 
     /// The marker search this chain runs on its (decoded) bits.

@@ -25,7 +25,10 @@ public struct CCSDSDeframer: Deframer {
         var offset: Int
         var depuncturePhase = 0
         var viterbi: ViterbiStreamDecoder?
-        var search: SyncMarkerSearch
+        /// The marker searches over this alignment's bits: the full marker, and its tail for burst starts.
+        var searches: [SyncMarkerSearch]
+        /// End positions (in bits) of the latest frames, so a frame found by both searches counts once.
+        var recentEnds: [Int] = []
         /// Previous hard bit / soft symbol, for differential decoding.
         var previous: UInt8 = 0
     }
@@ -43,7 +46,8 @@ public struct CCSDSDeframer: Deframer {
     public init(_ configuration: CCSDSChainConfiguration) throws(CCSDSError) {
         try configuration.validate()
         self.configuration = configuration
-        let search = try SyncMarkerSearch(configuration.searchConfiguration)
+        var search = [try SyncMarkerSearch(configuration.searchConfiguration)]
+        if let tail = try configuration.tailSearchConfiguration { search.append(try SyncMarkerSearch(tail)) }
         if let code = configuration.convolutional {
             let count = configuration.puncturing.transmittedPerPeriod
             var list: [Alignment] = []
@@ -54,11 +58,11 @@ public struct CCSDSDeframer: Deframer {
                 } catch {
                     throw .invalidConfiguration(key: "tracebackDepth", value: configuration.tracebackDepth, reason: error.description)
                 }
-                list.append(Alignment(skip: offset, offset: offset, viterbi: viterbi, search: search))
+                list.append(Alignment(skip: offset, offset: offset, viterbi: viterbi, searches: search))
             }
             alignments = list
         } else {
-            alignments = [Alignment(skip: 0, offset: 0, viterbi: nil, search: search)]
+            alignments = [Alignment(skip: 0, offset: 0, viterbi: nil, searches: search)]
         }
         switch configuration.reedSolomon {
         case .none:
@@ -87,7 +91,8 @@ public struct CCSDSDeframer: Deframer {
             alignments[i].skip = alignments[i].offset
             alignments[i].depuncturePhase = 0
             alignments[i].viterbi?.reset()
-            alignments[i].search.reset()
+            for k in alignments[i].searches.indices { alignments[i].searches[k].reset() }
+            alignments[i].recentEnds.removeAll()
             alignments[i].previous = 0
         }
     }
@@ -160,7 +165,7 @@ public struct CCSDSDeframer: Deframer {
                 }
                 alignments[a].previous = prev
             }
-            alignments[a].search.process(bits, into: &synced)
+            search(alignment: a, bits)
         } else if differential {
             bits.removeAll(keepingCapacity: true)
             var prev = alignments[a].previous
@@ -169,9 +174,9 @@ public struct CCSDSDeframer: Deframer {
                 prev = s
             }
             alignments[a].previous = prev
-            alignments[a].search.process(bits, into: &synced)
+            search(alignment: a, bits)
         } else {
-            alignments[a].search.process(symbols, into: &synced)
+            search(alignment: a, symbols)
         }
 
         collect(alignment: a, into: &frames)
@@ -199,7 +204,7 @@ public struct CCSDSDeframer: Deframer {
                 alignments[a].previous = prev
             }
             synced.removeAll(keepingCapacity: true)
-            alignments[a].search.process(bits, into: &synced)
+            search(alignment: a, bits)
             collect(alignment: a, into: &frames)
         }
         if alignments.count > 1 && frames.count - first > 1 {
@@ -208,20 +213,49 @@ public struct CCSDSDeframer: Deframer {
         var errors: [CCSDSError] = []
         let reportable = max(0, configuration.searchErrors / 2)
         for a in alignments.indices {
-            for p in alignments[a].search.pending {
-                let f = p.frame
-                guard f.acquisition == .grid || f.markerErrors <= reportable else { continue }
+            var ends: Set<Int> = []
+            for k in alignments[a].searches.indices {
+                let shift = configuration.marker.bitCount - alignments[a].searches[k].configuration.marker.bitCount
+                for p in alignments[a].searches[k].pending {
+                    var f = p.frame
+                    f.markerPosition -= shift
+                    guard f.acquisition == .grid || f.markerErrors <= reportable else { continue }
+                    guard ends.insert(f.markerPosition).inserted else { continue }
                 let at = channelPosition(bit: f.markerPosition, alignment: a)
                 errors.append(
                     .truncated(
                         field: "transfer frame after the marker at symbol \(at)", byteOffset: f.symbols.count / 8,
                         needed: configuration.codedFrameLength))
+                }
             }
         }
         return errors
     }
 
-    /// Decodes the frames the marker search of alignment `a` completed (in `synced`).
+    /// Runs every marker search of alignment `a` over `bits`; the frames they complete go to `synced`
+    /// (a frame found by more than one search once).
+    mutating func search<C: Collection>(alignment a: Int, _ bits: C) where C.Element == UInt8 {
+        for k in alignments[a].searches.indices {
+            let before = synced.count
+            alignments[a].searches[k].process(bits, into: &synced)
+            // Tail hits: positions refer to the start of the whole marker from here on.
+            let shift = configuration.marker.bitCount - alignments[a].searches[k].configuration.marker.bitCount
+            var i = before
+            while i < synced.count {
+                synced[i].markerPosition -= shift
+                let end = synced[i].markerPosition
+                if alignments[a].recentEnds.contains(end) {
+                    synced.remove(at: i)
+                    continue
+                }
+                alignments[a].recentEnds.append(end)
+                if alignments[a].recentEnds.count > 16 { alignments[a].recentEnds.removeFirst() }
+                i += 1
+            }
+        }
+    }
+
+    /// Decodes the frames the marker searches of alignment `a` completed (in `synced`).
     mutating func collect(alignment a: Int, into frames: inout [Frame]) {
         for s in synced {
             let frame = decode(s, alignment: a)
