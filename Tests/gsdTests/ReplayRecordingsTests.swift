@@ -13,7 +13,6 @@ import Testing
     /// Recordings gsd does not decode completely yet, and why. Each is run as a known issue, so the
     /// test says so when one starts passing.
     static let knownGaps: [String: String] = [
-        "by701.wav": "CCSDS chain wired in: 23 of 25 reference frames (+2 the reference lacks); frame 0x24 spans a BPSK symbol-timing slip and 0x27 has 18 byte errors after Viterbi (RS corrects 16); gr-satellites found both in only 2 of 5 runs",
         "smog_p.wav": "all AO-40 FEC short frames found; missing only the out-of-scope SMOG-P Signalling frame (1k25 FSK signalling, 64 bytes, 6d08f783...)",
         "smog_p_5k.wav": "all AO-40 FEC short frames found; missing only the out-of-scope SMOG-P Signalling (6d08f783...) and SMOG-P RA (1k25 FSK short RA FEC, 81218d76...) frames",
     ]

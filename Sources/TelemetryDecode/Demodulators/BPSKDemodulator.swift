@@ -19,13 +19,19 @@ public struct BPSKDemodulator: Sendable {
         public var maximumOffset: Double
         /// Costas loop noise bandwidth as a fraction of the baud rate.
         public var loopBandwidth: Double
+        /// Symbol timing loop gain (fraction of each measured timing error corrected).
+        public var clockGain: Double
 
-        public init(sampleRate: Double, baudRate: Double, carrier: Double, maximumOffset: Double? = nil, loopBandwidth: Double = 0.02) {
+        public init(
+            sampleRate: Double, baudRate: Double, carrier: Double, maximumOffset: Double? = nil, loopBandwidth: Double = 0.01,
+            clockGain: Double = 0.08
+        ) {
             self.sampleRate = sampleRate
             self.baudRate = baudRate
             self.carrier = carrier
             self.maximumOffset = maximumOffset ?? max(600, baudRate * 0.5)
             self.loopBandwidth = loopBandwidth
+            self.clockGain = clockGain
         }
     }
 
@@ -72,7 +78,7 @@ public struct BPSKDemodulator: Sendable {
         let d = 1 + 2 * zeta * theta + theta * theta
         alpha = 4 * zeta * theta / d
         beta = 4 * theta * theta / d
-        sync = ZeroCrossingSynchronizer(samplesPerSymbol: c.sampleRate / c.baudRate)
+        sync = ZeroCrossingSynchronizer(samplesPerSymbol: c.sampleRate / c.baudRate, gain: c.clockGain)
     }
 
     /// Real input (audio with the carrier at `carrier` Hz).
