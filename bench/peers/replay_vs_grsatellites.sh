@@ -18,7 +18,7 @@ while IFS=$'\t' read -r file sat norad _mod _baud _framing _rate _iq _dur ref _c
     base=$(awk -F'\t' -v f="$file" '$1==f{print $18}' "$REC/MANIFEST.tsv")
     # gr-satellites: the manifest's base command (satellite/YAML and options), with --hexdump.
     t0=$(now)
-    n_gr=$(cd "$REC" && eval "${base/gr_satellites_gr310/$GR310} --hexdump" 2>/dev/null | grep -c '^pdu_length' || true)
+    n_gr=$(cd "$REC" && eval "${base/gr_satellites_gr310/$GR310} --hexdump" 2>/dev/null | grep -c '^pdu length' || true)
     t1=$(now)
     n_gsd=0
     if [ -n "$norad" ]; then
