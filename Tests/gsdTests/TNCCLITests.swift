@@ -1,0 +1,266 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `gsd tnc` end to end: against a pseudo-terminal standing in for a serial TNC, and against
+/// direwolf as a real KISS TNC over TCP demodulating `gen_packets` audio.
+@Suite(.serialized) struct TNCCLITests {
+    @Test func serialSendsThenPrintsReceivedFramesAsHex() throws {
+        var m: Int32 = -1, s: Int32 = -1
+        try #require(openpty(&m, &s, nil, nil, nil) == 0)
+        defer {
+            close(m)
+            close(s)
+        }
+        let slavePath = String(cString: try #require(ttyname(s)))
+        var tio = termios()
+        tcgetattr(m, &tio)
+        cfmakeraw(&tio)
+        tcsetattr(m, TCSANOW, &tio)
+
+        // --send-text N0CALL>CQ:hi: destination and source with their C bits set, UI, PID F0.
+        let expectedOut: [UInt8] =
+            [0xC0, 0x00, 0xDB, 0xDC, 0x01, 0xC0]
+            + [0xC0, 0x00, 0x86, 0xA2, 0x40, 0x40, 0x40, 0x40, 0xE0, 0x9C, 0x60, 0x86, 0x82, 0x98, 0x98, 0xE1, 0x03, 0xF0, 0x68, 0x69, 0xC0]
+        let incoming: [UInt8] = [0xC0, 0x00, 0x01, 0xDB, 0xDD, 0x02, 0xC0, 0xC0, 0x10, 0xAA, 0xC0]
+        let modem = ModemSide(master: m, expect: expectedOut.count, reply: incoming)
+        Thread.detachNewThread { modem.run() }
+
+        let r = try GSDProcess.run([
+            "tnc", "--serial", slavePath, "--baud", "19200", "--send", "c0 01", "--send-text", "N0CALL>CQ:hi",
+            "--count", "2", "--seconds", "20",
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(modem.received == expectedOut)
+        #expect(r.stdout == "01db02\n[port 1 cmd 0] aa\n")
+        #expect(r.stderr.contains("sent 2 frame(s) to \(slavePath)"))
+    }
+
+    @Test func argumentAndDeviceErrors() throws {
+        let missing = try GSDProcess.run(["tnc", "--serial", "/dev/ttyGSD-does-not-exist", "--seconds", "1"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("serial device /dev/ttyGSD-does-not-exist: no such device"))
+
+        let neither = try GSDProcess.run(["tnc"])
+        #expect(neither.status != 0 && neither.stderr.contains("--serial"))
+        let both = try GSDProcess.run(["tnc", "--serial", "/dev/null", "--kiss-tcp", "127.0.0.1:8001"])
+        #expect(both.status != 0 && both.stderr.contains("exactly one"))
+        let baud = try GSDProcess.run(["tnc", "--serial", "/dev/null", "--baud", "12345"])
+        #expect(baud.status != 0 && baud.stderr.contains("12345"))
+        let hex = try GSDProcess.run(["tnc", "--serial", "/dev/ttyGSD-does-not-exist", "--send", "abc"])
+        #expect(hex.status == 1 && hex.stderr.contains("--send 'abc'"))
+        let text = try GSDProcess.run(["tnc", "--serial", "/dev/ttyGSD-does-not-exist", "--send-text", "N0CALL-99>CQ:x"])
+        #expect(text.status == 1 && text.stderr.contains("invalid address 'N0CALL-99'"))
+        let address = try GSDProcess.run(["tnc", "--kiss-tcp", "localhost"])
+        #expect(address.status == 1 && address.stderr.contains("invalid KISS TCP address 'localhost'"))
+    }
+
+    static let hasDirewolf = FileManager.default.isExecutableFile(atPath: "/usr/bin/direwolf")
+        && FileManager.default.isExecutableFile(atPath: "/usr/bin/gen_packets")
+
+    @Test(.enabled(if: hasDirewolf, "direwolf/gen_packets not installed (apt-get install direwolf)"))
+    func kissTCPFromDirewolfAsJSON() throws {
+        let lines = [
+            "N0CALL-1>APRS,WIDE1-1,WIDE2-2*:>hello",
+            "AB1CD-15>CQ:escapes <0xc0><0xdb> end",
+            "N0CALL>APZGSD,RELAY*,WIDE2-1:!4903.50N/07201.75W-Test",
+        ]
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gsd-tnc-cli-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+
+        try lines.map { $0 + "\n" }.joined().write(toFile: dir + "/msgs.txt", atomically: true, encoding: .utf8)
+        let gen = try Child(["gen_packets", "-r", "48000", "-o", dir + "/test.wav", dir + "/msgs.txt"], output: dir + "/gen.log")
+        try #require(gen.waitExit(timeout: .seconds(30)) == 0)
+        let audio = Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/test.wav")).dropFirst(44))
+
+        let port = try freePort()
+        try """
+            ADEVICE stdin null
+            CHANNEL 0
+            MYCALL N0CALL
+            MODEM 1200
+            AGWPORT 0
+            KISSPORT \(port)
+
+            """.write(toFile: dir + "/dw.conf", atomically: true, encoding: .utf8)
+        let logPath = dir + "/direwolf.log"
+        let direwolf = try Child(
+            ["direwolf", "-c", dir + "/dw.conf", "-t", "0", "-r", "48000", "-"], output: logPath, feedStdin: true)
+        defer { direwolf.kill() }
+        try #require(waitForText("Ready to accept KISS TCP client application 0 on port \(port) ", in: logPath, timeout: .seconds(15)), "\(log(logPath))")
+        // Audio once gsd is attached (direwolf logs it), from another thread while gsd runs.
+        Thread.detachNewThread {
+            if waitForText("Attached to KISS TCP client", in: logPath, timeout: .seconds(20)) { direwolf.feed(audio) }
+        }
+
+        let r = try GSDProcess.run([
+            "tnc", "--kiss-tcp", "127.0.0.1:\(port)", "--output", "json", "--seconds", "30", "--count", "\(lines.count)",
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        let objects = try r.stdout.split(separator: "\n").map {
+            try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        try #require(objects.count == lines.count, "gsd: \(r.stdout) \(r.stderr)\ndirewolf:\n\(log(logPath))")
+        #expect(objects[0]["hex"] as? String == "82a0a4a64040e09c6086829898e2ae92888a6240e2ae92888a6440e503f03e68656c6c6f0a")
+        #expect(objects[0]["source"] as? String == "N0CALL-1")
+        #expect(objects[0]["destination"] as? String == "APRS")
+        #expect(objects[0]["path"] as? [String] == ["WIDE1-1*", "WIDE2-2*"])
+        #expect(objects[0]["info"] as? String == ">hello<0x0a>")
+        #expect(objects[1]["info_hex"] as? String == "6573636170657320" + "c0db" + "20656e64" + "0a")
+        #expect(objects[1]["source"] as? String == "AB1CD-15")
+        #expect(objects[2]["path"] as? [String] == ["RELAY*", "WIDE2-1"])
+        #expect(objects[2]["info"] as? String == "!4903.50N/07201.75W-Test<0x0a>")
+        for o in objects {
+            #expect(o["port"] as? Int == 0 && o["command"] as? Int == 0 && o["control"] as? Int == 3 && o["pid"] as? Int == 240)
+        }
+    }
+
+    // MARK: helpers
+
+    /// The modem end of the pty: reads what gsd sends, then replies with frames.
+    final class ModemSide: @unchecked Sendable {
+        let master: Int32
+        let expect: Int
+        let reply: [UInt8]
+        private let lock = NSLock()
+        private var bytes: [UInt8] = []
+        var received: [UInt8] { lock.withLock { bytes } }
+
+        init(master: Int32, expect: Int, reply: [UInt8]) {
+            self.master = master
+            self.expect = expect
+            self.reply = reply
+        }
+
+        func run() {
+            let deadline = ContinuousClock.now + .seconds(20)
+            while received.count < expect, ContinuousClock.now < deadline {
+                var pfd = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+                guard poll(&pfd, 1, 100) > 0 else { continue }
+                var buf = [UInt8](repeating: 0, count: 1024)
+                let n = buf.withUnsafeMutableBytes { read(master, $0.baseAddress, $0.count) }
+                if n > 0 { lock.withLock { bytes += buf[0..<n] } } else { usleep(10_000) }
+            }
+            _ = reply.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
+        }
+    }
+
+    /// posix_spawn with an empty signal mask; output to a file; stdin /dev/null or a socket we feed.
+    final class Child: @unchecked Sendable {
+        let pid: pid_t
+        private var stdinFD: Int32 = -1
+        private var reaped = false
+        private let lock = NSLock()
+
+        init(_ argv: [String], output: String, feedStdin: Bool = false) throws {
+            var fa = posix_spawn_file_actions_t()
+            var attr = posix_spawnattr_t()
+            posix_spawn_file_actions_init(&fa)
+            posix_spawnattr_init(&attr)
+            defer {
+                posix_spawn_file_actions_destroy(&fa)
+                posix_spawnattr_destroy(&attr)
+            }
+            var empty = sigset_t(), all = sigset_t()
+            sigemptyset(&empty)
+            sigfillset(&all)
+            posix_spawnattr_setsigmask(&attr, &empty)
+            posix_spawnattr_setsigdefault(&attr, &all)
+            posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+            var pair: [Int32] = [-1, -1]
+            if feedStdin {
+                guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
+                    throw CocoaError(.fileWriteUnknown)
+                }
+                posix_spawn_file_actions_adddup2(&fa, pair[1], 0)
+            } else {
+                posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0)
+            }
+            posix_spawn_file_actions_addopen(&fa, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            posix_spawn_file_actions_adddup2(&fa, 1, 2)
+            let cArgs = argv.map { strdup($0) } + [nil]
+            defer { cArgs.forEach { free($0) } }
+            var pid: pid_t = 0
+            let rc = posix_spawnp(&pid, argv[0], &fa, &attr, cArgs, environ)
+            if feedStdin { close(pair[1]) }
+            guard rc == 0 else {
+                if feedStdin { close(pair[0]) }
+                throw CocoaError(.executableLoad)
+            }
+            self.pid = pid
+            stdinFD = feedStdin ? pair[0] : -1
+        }
+
+        deinit { kill() }
+
+        func feed(_ bytes: [UInt8]) {
+            let fd = lock.withLock { stdinFD }
+            guard fd >= 0 else { return }
+            var done = 0
+            while done < bytes.count {
+                let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + done, $0.count - done, Int32(MSG_NOSIGNAL)) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { return }
+                done += n
+            }
+        }
+
+        func waitExit(timeout: Duration) -> Int32? {
+            let deadline = ContinuousClock.now + timeout
+            while ContinuousClock.now < deadline {
+                var status: Int32 = 0
+                if waitpid(pid, &status, WNOHANG) == pid {
+                    lock.withLock { reaped = true }
+                    return (status & 0x7f) == 0 ? (status >> 8) & 0xff : nil
+                }
+                usleep(20_000)
+            }
+            return nil
+        }
+
+        func kill() {
+            lock.withLock {
+                if stdinFD >= 0 { close(stdinFD) }
+                stdinFD = -1
+                if reaped { return }
+                _ = Glibc.kill(pid, SIGKILL)
+                var status: Int32 = 0
+                _ = waitpid(pid, &status, 0)
+                reaped = true
+            }
+        }
+    }
+
+    /// direwolf 1.6 rejects KISS ports above 49151 (falling back to 8001): a free one in 20000-45000.
+    func freePort() throws -> UInt16 {
+        for _ in 0..<100 {
+            let port = UInt16.random(in: 20000...45000)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(fd) }
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_port = port.bigEndian
+            addr.sin_addr.s_addr = 0
+            let ok = withUnsafePointer(to: &addr) { p in
+                p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            }
+            if ok { return port }
+        }
+        throw CocoaError(.fileWriteUnknown)
+    }
+
+    func log(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .isoLatin1)) ?? "" }
+}
+
+private func waitForText(_ text: String, in path: String, timeout: Duration) -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if let s = try? String(contentsOfFile: path, encoding: .isoLatin1), s.contains(text) { return true }
+        usleep(20_000)
+    }
+    return false
+}
