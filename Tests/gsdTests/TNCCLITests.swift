@@ -119,6 +119,84 @@ import Glibc
         }
     }
 
+    @Test(.enabled(if: hasDirewolf && FileManager.default.isExecutableFile(atPath: "/usr/bin/atest"), "direwolf/atest not installed"))
+    func sentFramesComeOutOfDirewolfAsAudioThatAtestDecodes() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gsd-tnc-tx-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let txRaw = dir + "/tx.raw"
+        // direwolf 1.6 cannot transmit to stdout: an ALSA file plugin (in a HOME of our own) records it.
+        try """
+            pcm.gsdtx {
+                type file
+                slave.pcm "null"
+                file "\(txRaw)"
+                format "raw"
+            }
+
+            """.write(toFile: dir + "/.asoundrc", atomically: true, encoding: .utf8)
+        let port = try freePort()
+        try """
+            ADEVICE stdin gsdtx
+            ARATE 48000
+            ACHANNELS 1
+            CHANNEL 0
+            MYCALL N0CALL
+            MODEM 1200
+            AGWPORT 0
+            KISSPORT \(port)
+
+            """.write(toFile: dir + "/dw.conf", atomically: true, encoding: .utf8)
+        let logPath = dir + "/direwolf.log"
+        let direwolf = try Child(
+            ["direwolf", "-c", dir + "/dw.conf", "-t", "0", "-r", "48000", "-"], output: logPath, feedStdin: true,
+            environment: ["HOME": dir])
+        defer { direwolf.kill() }
+        try #require(waitForText("Ready to accept KISS TCP client application 0 on port \(port) ", in: logPath, timeout: .seconds(15)), "\(log(logPath))")
+
+        // "N0CALL>CQ:A" without C bits, as hex; and TNC2 text.
+        let hexFrame = "86a240404040609c6086829898630 3f041".replacingOccurrences(of: " ", with: "")
+        let r = try GSDProcess.run([
+            "tnc", "--kiss-tcp", "127.0.0.1:\(port)", "--send", hexFrame, "--send-text", "N0CALL-2>CQ,WIDE1-1:hello transmit",
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.isEmpty)
+        #expect(waitForText("[0L] N0CALL-2>CQ", in: logPath, timeout: .seconds(20)), "\(log(logPath))")
+        // Let the audio file stop growing before stopping direwolf.
+        var lastSize = -1
+        var stableSince = ContinuousClock.now
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            let size = ((try? FileManager.default.attributesOfItem(atPath: txRaw))?[.size] as? Int) ?? 0
+            if size != lastSize {
+                (lastSize, stableSince) = (size, ContinuousClock.now)
+            } else if size > 0, ContinuousClock.now - stableSince > .milliseconds(1500) {
+                break
+            }
+            usleep(100_000)
+        }
+        direwolf.kill()
+        let pcm = try Data(contentsOf: URL(fileURLWithPath: txRaw))
+        try #require(pcm.count > 48000, "\(log(logPath))")
+        func le(_ v: UInt32, _ n: Int) -> [UInt8] { (0..<n).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
+        let header = Array("RIFF".utf8) + le(UInt32(36 + pcm.count), 4) + Array("WAVEfmt ".utf8) + le(16, 4) + le(1, 2) + le(1, 2)
+            + le(48000, 4) + le(96000, 4) + le(2, 2) + le(16, 2) + Array("data".utf8) + le(UInt32(pcm.count), 4)
+        try (Data(header) + pcm).write(to: URL(fileURLWithPath: dir + "/tx.wav"))
+
+        let atest = try Child(["atest", "-h", dir + "/tx.wav"], output: dir + "/atest.log")
+        #expect(atest.waitExit(timeout: .seconds(30)) != nil)
+        // atest -h dumps each frame as "  000:  86 a2 ...  ascii" lines.
+        var frames: [String] = []
+        for raw in log(dir + "/atest.log").split(separator: "\n") {
+            let line = raw.replacing(/\u{1B}\[[0-9;]*[A-Za-z]/, with: "")
+            guard let m = line.firstMatch(of: /^\s+([0-9a-f]{3}):  (([0-9a-f]{2} ?)+)/) else { continue }
+            if m.output.1 == "000" { frames.append("") }
+            if !frames.isEmpty { frames[frames.count - 1] += m.output.2.replacingOccurrences(of: " ", with: "") }
+        }
+        let textHex = "86a240404040e09c6086829898e4ae92888a624063" + "03f0" + Array("hello transmit".utf8).map { String($0, radix: 16) }.joined()
+        #expect(frames == [hexFrame, textHex], "\(log(dir + "/atest.log"))")
+    }
+
     // MARK: helpers
 
     /// The modem end of the pty: reads what gsd sends, then replies with frames.
@@ -156,7 +234,7 @@ import Glibc
         private var reaped = false
         private let lock = NSLock()
 
-        init(_ argv: [String], output: String, feedStdin: Bool = false) throws {
+        init(_ argv: [String], output: String, feedStdin: Bool = false, environment: [String: String] = [:]) throws {
             var fa = posix_spawn_file_actions_t()
             var attr = posix_spawnattr_t()
             posix_spawn_file_actions_init(&fa)
@@ -182,10 +260,16 @@ import Glibc
             }
             posix_spawn_file_actions_addopen(&fa, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             posix_spawn_file_actions_adddup2(&fa, 1, 2)
+            var env = ProcessInfo.processInfo.environment
+            for (k, v) in environment { env[k] = v }
             let cArgs = argv.map { strdup($0) } + [nil]
-            defer { cArgs.forEach { free($0) } }
+            let cEnv = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+            defer {
+                cArgs.forEach { free($0) }
+                cEnv.forEach { free($0) }
+            }
             var pid: pid_t = 0
-            let rc = posix_spawnp(&pid, argv[0], &fa, &attr, cArgs, environ)
+            let rc = posix_spawnp(&pid, argv[0], &fa, &attr, cArgs, cEnv)
             if feedStdin { close(pair[1]) }
             guard rc == 0 else {
                 if feedStdin { close(pair[0]) }

@@ -171,19 +171,9 @@ public final class KISSTCPClient: ByteLink, @unchecked Sendable {
             return ContinuousClock.now >= next
         }
         if !due { return nil }
+        let newFD: Int32
         do {
-            let newFD = try Self.connect(host: host, port: port, timeout: connectTimeout)
-            state.withLock { s in
-                if s.closed {
-                    _ = modemSysClose(newFD)
-                } else {
-                    s.fd = newFD
-                    s.session += 1
-                    s.failedAttempts = 0
-                    s.nextAttempt = nil
-                }
-            }
-            return newFD
+            newFD = try Self.connect(host: host, port: port, timeout: connectTimeout)
         } catch {
             let giveUp = state.withLock { s -> Bool in
                 s.failedAttempts += 1
@@ -193,6 +183,22 @@ public final class KISSTCPClient: ByteLink, @unchecked Sendable {
             }
             if giveUp { throw .connectionLost(endpoint: name, errno: nil) }
             return nil
+        }
+        return try state.withLock { s throws(KISSTCPError) -> Int32 in
+            if s.closed {
+                _ = modemSysClose(newFD)
+                throw .closed(endpoint: name)
+            }
+            if s.fd >= 0 {
+                // Another thread (reader or writer) reconnected first: use its connection.
+                _ = modemSysClose(newFD)
+                return s.fd
+            }
+            s.fd = newFD
+            s.session += 1
+            s.failedAttempts = 0
+            s.nextAttempt = nil
+            return newFD
         }
     }
 

@@ -59,7 +59,7 @@ struct TNCCommand: ParsableCommand {
                 "Unsupported --baud \(baud) (supported: \(SerialPort.supportedBaudRates.map(String.init).joined(separator: ", "))).")
         }
         if !(0...15).contains(kissPort) { throw ValidationError("--port must be 0-15.") }
-        if let seconds, !(seconds >= 0) || !seconds.isFinite { throw ValidationError("--seconds must be >= 0.") }
+        if let seconds, !(0...1e9).contains(seconds) { throw ValidationError("--seconds must be 0 to 1e9.") }
         if let count, count < 1 { throw ValidationError("--count must be at least 1.") }
     }
 
