@@ -7,21 +7,25 @@ import Darwin
 /// Complex baseband (IQ) to real FM-demodulated samples: frequency shift by `-offset`, low-pass,
 /// decimation by an integer factor, quadrature discriminator. The output looks like an FM
 /// receiver's audio at `sampleRate / decimation`, so the audio demodulators take it from there.
+///
+/// The low-pass is evaluated only at the kept (decimated) instants, so the cost per input sample is
+/// the mixer plus `taps / decimation` multiply-adds: a 2.4 Msps RTL-SDR stream decimated by 50 costs
+/// 50 times less than filtering every sample. Memory is the filter history plus one block.
 public struct ComplexFMDemodulator: Sendable {
     public let decimation: Int
     public let outputRate: Double
     let phaseStep: Double
     var phase: Double = 0
-    var lowPass: FIRFilter
-    var lowPassQ: FIRFilter
-    var i: [Float] = []
-    var q: [Float] = []
-    var fi: [Float] = []
-    var fq: [Float] = []
+    /// Low-pass taps, reversed so that output = Σ taps[j] · history[k + j].
+    let taps: [Float]
+    /// Mixed I and Q: the last `taps.count - 1` samples of the previous blocks, then the current block.
+    var historyI: [Float]
+    var historyQ: [Float]
+    /// Index (in the current block) of the next sample to keep.
     var skip = 0
     var lastI: Float = 0
     var lastQ: Float = 0
-    /// Scale so that the output is in Hz / (outputRate / 2π)… i.e. cycles per output sample × 2.
+    /// Output in half-cycles per output sample: ±1 at a frequency of ±outputRate / 2.
     let scale: Float
 
     /// `bandwidth`: one-sided signal bandwidth in Hz (deviation plus half the baud rate, or the
@@ -32,49 +36,79 @@ public struct ComplexFMDemodulator: Sendable {
         outputRate = sampleRate / Double(d)
         phaseStep = -2 * Double.pi * offset / sampleRate
         let cutoff = min(bandwidth, outputRate / 2 * 0.9)
-        let taps = FIRFilter.lowPass(cutoff: cutoff, sampleRate: sampleRate, taps: Int(4 * sampleRate / max(1, cutoff)) | 1)
-        lowPass = FIRFilter(taps: taps)
-        lowPassQ = FIRFilter(taps: taps)
+        let designed = FIRFilter.lowPass(cutoff: cutoff, sampleRate: sampleRate, taps: Int(4 * sampleRate / max(1, cutoff)) | 1)
+        taps = designed.isEmpty ? [1] : designed.reversed()
+        historyI = [Float](repeating: 0, count: taps.count - 1)
+        historyQ = historyI
         scale = Float(1 / Double.pi)
     }
 
     /// Appends the demodulated real samples (about ±1 at full deviation of half the output rate).
     public mutating func process(_ x: UnsafeBufferPointer<ComplexSample>, into out: inout [Float]) {
         let n = x.count
-        i.removeAll(keepingCapacity: true)
-        q.removeAll(keepingCapacity: true)
+        guard n > 0 else { return }
+        let m = taps.count
+        historyI.reserveCapacity(m - 1 + n)
+        historyQ.reserveCapacity(m - 1 + n)
         var p = phase
         let c0 = cos(phaseStep), s0 = sin(phaseStep)
         var c = cos(p), s = sin(p)
         for z in x {
             // z * e^{jp}
-            i.append(z.re * Float(c) - z.im * Float(s))
-            q.append(z.re * Float(s) + z.im * Float(c))
+            historyI.append(z.re * Float(c) - z.im * Float(s))
+            historyQ.append(z.re * Float(s) + z.im * Float(c))
             let nc = c * c0 - s * s0
             s = s * c0 + c * s0
             c = nc
             p += phaseStep
         }
         // Recompute the oscillator exactly once per block so rounding never accumulates.
-        p = p.truncatingRemainder(dividingBy: 2 * Double.pi)
-        phase = p
-        fi = [Float](repeating: 0, count: n)
-        fq = [Float](repeating: 0, count: n)
-        i.withUnsafeBufferPointer { src in fi.withUnsafeMutableBufferPointer { lowPass.process(src, into: $0) } }
-        q.withUnsafeBufferPointer { src in fq.withUnsafeMutableBufferPointer { lowPassQ.process(src, into: $0) } }
+        phase = p.truncatingRemainder(dividingBy: 2 * Double.pi)
         var k = skip
         var pi = lastI, pq = lastQ
-        while k < n {
-            let ci = fi[k], cq = fq[k]
-            let re = ci * pi + cq * pq
-            let im = cq * pi - ci * pq
-            out.append(atan2f(im, re) * scale)
-            pi = ci
-            pq = cq
-            k += decimation
+        let d = decimation
+        let sc = scale
+        taps.withUnsafeBufferPointer { t in
+            historyI.withUnsafeBufferPointer { hi in
+                historyQ.withUnsafeBufferPointer { hq in
+                    guard let tb = t.baseAddress, let ib = hi.baseAddress, let qb = hq.baseAddress else { return }
+                    while k < n {
+                        let ci = Self.dot(tb, ib + k, m)
+                        let cq = Self.dot(tb, qb + k, m)
+                        let re = ci * pi + cq * pq
+                        let im = cq * pi - ci * pq
+                        out.append(atan2f(im, re) * sc)
+                        pi = ci
+                        pq = cq
+                        k += d
+                    }
+                }
+            }
         }
         skip = k - n
         lastI = pi
         lastQ = pq
+        historyI.removeFirst(n)
+        historyQ.removeFirst(n)
+    }
+
+    /// Σ a[j]·b[j] for j < count, eight lanes at a time.
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
+        var acc = SIMD8<Float>(repeating: 0)
+        var j = 0
+        let rawA = UnsafeRawPointer(a), rawB = UnsafeRawPointer(b)
+        while j + 8 <= count {
+            let va = rawA.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
+            let vb = rawB.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
+            acc += va * vb
+            j += 8
+        }
+        var sum = acc.sum()
+        while j < count {
+            sum += a[j] * b[j]
+            j += 1
+        }
+        return sum
     }
 }

@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+import TelemetryDecode
+
+/// Modem round trips: random 100-byte AX.25 frames, modulated (`SyntheticSignals`), with AWGN, a
+/// frequency error and a 100 ppm sample-clock error, decoded by the receivers `ReceiverFactory`
+/// builds from the transmitter description. Deterministic (SplitMix64 seeds).
+///
+/// The always-on points are at Eb/N0 values where the measured frame error rate (table in the
+/// replay note, `GSD_FER_TABLE=1`) is well below the bound, so a modem that loses several dB fails.
+@Suite struct SyntheticModemTests {
+    struct Point: Sendable, CustomTestStringConvertible {
+        var modem: SyntheticSignals.Modem
+        var channel: SyntheticSignals.Channel
+        var frames: Int
+        /// Largest frame error rate accepted.
+        var maximumFER: Double
+        var testDescription: String { "\(modem) at \(channel.ebN0) dB" }
+    }
+
+    static let frameLength = 100
+
+    /// Measured (20 frames per point, debug build): AFSK and G3RUH FSK reach FER ≈ 5 % at 13–14 dB,
+    /// BPSK ≈ 0–5 % at 10–11 dB. Theory for ~850-bit frames (NRZI and the G3RUH descrambler turn one
+    /// channel error into one lost frame, so FER ≈ 850 · BER): coherent BPSK needs ≈ 8 dB for 10 %,
+    /// non-coherent FSK ≈ 12 dB. The points below keep a margin of 1–2 dB over what is measured.
+    static let points: [Point] = [
+        Point(modem: .afsk1200Audio, channel: .init(ebN0: 15, frequencyError: 30), frames: 10, maximumFER: 0.1),
+        Point(modem: .fsk9600IQ, channel: .init(ebN0: 15, frequencyError: 1_500), frames: 20, maximumFER: 0.1),
+        Point(modem: .bpsk1200Audio, channel: .init(ebN0: 11, frequencyError: 100), frames: 10, maximumFER: 0.1),
+        Point(modem: .bpsk9600Audio, channel: .init(ebN0: 11, frequencyError: 500), frames: 20, maximumFER: 0.1),
+        Point(modem: .bpsk1200IQ, channel: .init(ebN0: 11, frequencyError: 300), frames: 10, maximumFER: 0.1),
+        Point(modem: .bpsk9600IQ, channel: .init(ebN0: 11, frequencyError: 2_000), frames: 20, maximumFER: 0.1),
+    ]
+
+    /// Frequency errors used for the table (as in the always-on points).
+    static func frequencyError(_ m: SyntheticSignals.Modem) -> Double {
+        points.first { $0.modem == m }?.channel.frequencyError ?? 0
+    }
+
+    @Test(arguments: points)
+    func decodesAtModerateNoise(_ p: Point) throws {
+        let r = try SyntheticSignals.roundTrip(p.modem, channel: p.channel, frames: p.frames, length: Self.frameLength, seed: 0x5EED)
+        #expect(r.spurious == 0)
+        #expect(r.frameErrorRate <= p.maximumFER, "\(p.modem), \(p.channel): \(r.received) of \(r.sent) frames")
+    }
+
+    /// Clean signal, no noise: every frame, whatever the frequency and clock error.
+    @Test(arguments: SyntheticSignals.Modem.allCases)
+    func decodesEveryFrameWithoutNoise(_ m: SyntheticSignals.Modem) throws {
+        let ch = SyntheticSignals.Channel(ebN0: 60, frequencyError: Self.frequencyError(m), clockPPM: -100)
+        let r = try SyntheticSignals.roundTrip(m, channel: ch, frames: 5, length: Self.frameLength, seed: 7)
+        #expect(r.received == r.sent && r.spurious == 0, "\(m): \(r.received) of \(r.sent)")
+    }
+
+    /// The FER-vs-Eb/N0 table (0…14 dB; `GSD_FER_FRAMES` frames per point, default 200). Slow: run
+    /// in a release build with `GSD_FER_TABLE=1`; `GSD_FER_MODEMS` limits it to a comma-separated list.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["GSD_FER_TABLE"] == "1"))
+    func frameErrorRateTable() throws {
+        let env = ProcessInfo.processInfo.environment
+        let frames = env["GSD_FER_FRAMES"].flatMap(Int.init) ?? 200
+        let only = env["GSD_FER_MODEMS"].map { Set($0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }) }
+        let steps = Array(0...14)
+        var lines = ["FER vs Eb/N0, \(frames) frames of \(Self.frameLength) bytes per point, 100 ppm clock error",
+                     "modem (freq. error)".padding(toLength: 32, withPad: " ", startingAt: 0)
+                        + steps.map { String(format: "%6d", $0) }.joined()]
+        for m in SyntheticSignals.Modem.allCases where only.map({ $0.contains(m.rawValue) || $0.contains("\(m)") }) ?? true {
+            let fe = Self.frequencyError(m)
+            var row = "\(m) (\(Int(fe)) Hz)".padding(toLength: 32, withPad: " ", startingAt: 0)
+            for db in steps {
+                let r = try SyntheticSignals.roundTrip(m, channel: .init(ebN0: Double(db), frequencyError: fe), frames: frames,
+                                                       length: Self.frameLength, seed: UInt64(1000 + db))
+                row += String(format: "%6.3f", r.frameErrorRate)
+                #expect(r.spurious == 0)
+            }
+            lines.append(row)
+            print(row)
+        }
+        print(lines.joined(separator: "\n"))
+    }
+}
