@@ -62,6 +62,35 @@ struct DirewolfTests {
         #expect(texts[1] == "AB1CD-15>CQ:escapes <0xc0><0xdb> and <0x0d> end<0x0a>")
     }
 
+    /// The serial path to the same real modem: socat bridges a pty (our "serial device") to
+    /// direwolf's KISS TCP port, as a USB serial TNC would present itself.
+    @Test(.enabled(if: ModemTestSupport.executable("socat") != nil, "socat not installed (apt-get install socat)"))
+    func receivesThroughSerialPortBridgedBySocat() throws {
+        let dir = try ModemTestSupport.temporaryDirectory("gsd-direwolf-serial")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let lines = Array(Self.lines.prefix(2))
+        let audio = try ModemTestSupport.generateAudio(lines: lines, in: dir)
+        let (direwolf, port, logPath) = try ModemTestSupport.startDirewolf(in: dir)
+        defer { direwolf.kill() }
+        let link = dir + "/ttyTNC"
+        let socat = try TestChild(
+            ["socat", "pty,raw,echo=0,link=\(link)", "tcp:127.0.0.1:\(port)"], output: dir + "/socat.log")
+        defer { socat.kill() }
+        #expect(ModemTestSupport.waitForText("Attached to KISS TCP client", in: logPath, child: direwolf, timeout: .seconds(10)))
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !FileManager.default.fileExists(atPath: link), ContinuousClock.now < deadline { usleep(20_000) }
+
+        let serial = try SerialPort(path: link, baudRate: 9600)
+        let modem = KISSModem(link: serial)
+        defer { modem.close() }
+        direwolf.feedInBackground(audio)
+        var received: [KISSFrame] = []
+        while received.count < lines.count, ContinuousClock.now < deadline + .seconds(20) {
+            if let f = try modem.nextFrame(timeout: .seconds(1)) { received.append(f) }
+        }
+        #expect(received.map(\.payload) == (try lines.map(Self.expectedBytes)), "direwolf log:\n\(ModemTestSupport.log(logPath))")
+    }
+
     @Test func framesSentThroughKISSComeOutAsAudioThatAtestDecodes() throws {
         guard ModemTestSupport.executable("atest") != nil else {
             Issue.record("atest missing although direwolf is installed")

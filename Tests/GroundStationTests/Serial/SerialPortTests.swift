@@ -183,7 +183,7 @@ final class PTYPair: @unchecked Sendable {
             let start = ContinuousClock.now
             _ = try port.read(timeout: .seconds(5))
             Issue.record("read after hang-up returned instead of throwing (after \(ContinuousClock.now - start))")
-        } catch let e as SerialPortError {
+        } catch let e {
             guard case .deviceGone(let p, _) = e else {
                 Issue.record("expected deviceGone, got \(e)")
                 return
@@ -210,7 +210,7 @@ final class PTYPair: @unchecked Sendable {
         #expect(e.description == "serial device /dev/ttyGSD-does-not-exist: no such device")
 
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("gsd-not-a-tty-\(UUID().uuidString)").path
-        FileManager.default.createFile(atPath: file, contents: Data([1, 2, 3]))
+        _ = FileManager.default.createFile(atPath: file, contents: Data([1, 2, 3]))
         defer { try? FileManager.default.removeItem(atPath: file) }
         #expect(throws: SerialPortError.notATerminal(path: file)) { try SerialPort(path: file) }
 
@@ -221,7 +221,7 @@ final class PTYPair: @unchecked Sendable {
         if geteuid() != 0 {
             // Not readable by us: a file only root may open.
             let locked = file + ".locked"
-            FileManager.default.createFile(atPath: locked, contents: nil, attributes: [.posixPermissions: 0o000])
+            _ = FileManager.default.createFile(atPath: locked, contents: nil, attributes: [.posixPermissions: 0o000])
             defer { try? FileManager.default.removeItem(atPath: locked) }
             #expect(throws: SerialPortError.permissionDenied(path: locked)) { try SerialPort(path: locked) }
         }
