@@ -28,6 +28,9 @@ public struct PassTracker: Sendable {
         public var minimumElevation: Double = 0
         /// Park the rotator at the end.
         public var parkAtEnd = false
+        /// Retune for Doppler also while the satellite is below `minimumElevation` (for test runs);
+        /// otherwise the radio is tuned only during the pass and the tracker sleeps until the rise.
+        public var tuneBelowMinimumElevation = false
 
         public init(frequency: Double) {
             self.frequency = frequency
@@ -158,7 +161,10 @@ public struct PassTracker: Sendable {
             }
             // Doppler is timed on the tick grid, so clock jitter does not turn a 0.5 s rate into 0.75 s.
             let gridTime = max(Double(k) * tick, 0)
-            if let radio, let f = doppler.retune(at: gridTime, rangeRate: angles.rangeRate) {
+            let visible = angles.elevation >= configuration.minimumElevation
+            if let radio, visible || configuration.tuneBelowMinimumElevation,
+                let f = doppler.retune(at: gridTime, rangeRate: angles.rangeRate)
+            {
                 do {
                     try radio.setFrequency(f)
                     event.frequencyCommand = f
@@ -179,7 +185,7 @@ public struct PassTracker: Sendable {
                 k = Int((now.timeIntervalSince(start) / tick).rounded(.down)) + 1
                 next = start.addingTimeInterval(Double(k) * tick)
             }
-            if radio == nil, angles.elevation < configuration.minimumElevation, let first = firstVisible,
+            if radio == nil || !configuration.tuneBelowMinimumElevation, !visible, let first = firstVisible,
                 first.date > next
             {
                 next = first.date

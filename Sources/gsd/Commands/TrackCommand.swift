@@ -132,6 +132,7 @@ struct TrackCommand: AsyncParsableCommand {
         config.flipCapable = flip
         config.minimumElevation = minElevation
         config.parkAtEnd = park
+        config.tuneBelowMinimumElevation = nowFor != nil
         let tracker = PassTracker(
             predictor: PassPredictor(propagator: propagator, station: location, minimumElevation: minElevation),
             rotator: rotator, radio: radio, configuration: config, clock: clock)
