@@ -55,8 +55,16 @@ import Testing
             p.standardError = FileHandle.nullDevice
             p.standardInput = FileHandle.nullDevice
             try p.run()
-            for _ in 0..<100 where p.isRunning && !listening(port) { usleep(30_000) }
-            if p.isRunning && listening(port) { return (p, port) }
+            var up = false
+            for _ in 0..<100 {
+                if !p.isRunning { break }
+                if listening(port) {
+                    up = true
+                    break
+                }
+                usleep(30_000)
+            }
+            if up { return (p, port) }
             stop(p)
         }
         throw CocoaError(.featureUnsupported)
