@@ -36,6 +36,8 @@ public struct BPSKDemodulator: Sendable {
     }
 
     public let configuration: Configuration
+    /// Smallest Costas loop noise bandwidth, Hz.
+    public static let minimumLoopBandwidthHz = 30.0
     // Front end: mixer and channel filter.
     let mixStep: Double
     var mixPhase: Double = 0
@@ -72,7 +74,9 @@ public struct BPSKDemodulator: Sendable {
         filterQ = FIRFilter(taps: taps)
         // About 0.1 s of signal per carrier estimate, as a power of two.
         fft = FFT(size: Int(c.sampleRate * 0.1))
-        let bn = c.loopBandwidth * c.baudRate / c.sampleRate * 2 * Double.pi
+        // At low baud rates a fraction of the baud is only a few Hz: too narrow to follow Doppler
+        // drift (a 2nd-order loop's phase error under a ramp grows as 1/Bn²), so keep at least 30 Hz.
+        let bn = max(c.loopBandwidth * c.baudRate, Self.minimumLoopBandwidthHz) / c.sampleRate * 2 * Double.pi
         let zeta = 0.707
         let theta = bn / (zeta + 1 / (4 * zeta))
         let d = 1 + 2 * zeta * theta + theta * theta
