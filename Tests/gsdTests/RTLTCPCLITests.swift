@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `gsd rtl-tcp`: serves a cu8 file to a raw rtl_tcp client; `--device` fails clearly.
+@Suite(.serialized, .timeLimit(.minutes(2))) struct RTLTCPCLITests {
+    @Test func deviceNeedsTheUSBDriver() throws {
+        let r = try GSDProcess.run(["rtl-tcp", "--device", "0", "--listen", "127.0.0.1:0"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("USB driver not implemented yet"), "\(r.stderr)")
+    }
+
+    @Test func rejectsANonCU8Recording() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gsd-rtltcp-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("x.cs16").path
+        _ = FileManager.default.createFile(atPath: path, contents: Data(repeating: 0, count: 4096))
+        let r = try GSDProcess.run(["rtl-tcp", "--file", path, "--format", "cs16", "--rate", "48000", "--listen", "127.0.0.1:0"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("cu8"), "\(r.stderr)")
+    }
+
+    @Test func servesAFileToARawClient() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gsd-rtltcp-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 9) }
+        let path = dir.appendingPathComponent("rec.cu8").path
+        _ = FileManager.default.createFile(atPath: path, contents: Data(data))
+        let port = try Self.freePort()
+
+        let errURL = dir.appendingPathComponent("err")
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let err = try FileHandle(forWritingTo: errURL)
+        defer { try? err.close() }
+        let p = Process()
+        p.executableURL = GSDProcess.executable
+        p.arguments = ["rtl-tcp", "--file", path, "--format", "cu8", "--rate", "48000", "--listen", "127.0.0.1:\(port)",
+                       "--tuner", "r828d", "--seconds", "4"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = err
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        defer {
+            if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+            let end = Date().addingTimeInterval(5)
+            while p.isRunning && Date() < end { usleep(20_000) }
+        }
+
+        var fd: Int32 = -1
+        let end = Date().addingTimeInterval(3)
+        while fd < 0 && Date() < end {
+            fd = Self.connect(port)
+            if fd < 0 { usleep(50_000) }
+        }
+        try #require(fd >= 0, "gsd rtl-tcp did not listen on \(port)")
+        defer { close(fd) }
+        let command: [UInt8] = [0x01, 0x1a, 0x0c, 0x17, 0x40]  // frequency 437 MHz
+        _ = command.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        var got: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while got.count < 12 + data.count + 1 {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { break }  // end of recording (connection closed) or 2 s without data
+            got += buffer[0..<n]
+        }
+        #expect(Array(got.prefix(12)) == Array("RTL0".utf8) + [0, 0, 0, 6, 0, 0, 0, 29])
+        #expect(Array(got.dropFirst(12)) == data)
+
+        let stop = Date().addingTimeInterval(8)
+        while p.isRunning && Date() < stop { usleep(50_000) }
+        #expect(!p.isRunning, "gsd rtl-tcp did not stop after --seconds")
+        let log = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+        #expect(log.contains("serving") && log.contains("127.0.0.1:\(port)"), "\(log)")
+        #expect(log.contains("frequency 437000000 Hz"), "\(log)")
+        #expect(log.contains("end of recording"), "\(log)")
+    }
+
+    static func connect(_ port: UInt16) -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return -1 }
+        var tv = timeval(tv_sec: 2, tv_usec: 0)
+        _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        var a = sockaddr_in()
+        a.sin_family = sa_family_t(AF_INET)
+        a.sin_port = port.bigEndian
+        a.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let r = withUnsafePointer(to: &a) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        if r != 0 {
+            close(fd)
+            return -1
+        }
+        return fd
+    }
+
+    /// A loopback port that was free a moment ago.
+    static func freePort() throws -> UInt16 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        var a = sockaddr_in()
+        a.sin_family = sa_family_t(AF_INET)
+        a.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let r = withUnsafePointer(to: &a) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        try #require(r == 0)
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        return UInt16(bigEndian: a.sin_port)
+    }
+}
