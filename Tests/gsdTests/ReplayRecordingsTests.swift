@@ -8,6 +8,7 @@ import Testing
     static let inScope: Set<String> = [
         "AX.25", "AX.25 G3RUH", "AX100 ASM+Golay", "AX100 Reed Solomon", "U482C", "CCSDS Reed-Solomon",
         "CCSDS Concatenated", "AO-40 FEC", "AO-40 FEC short",
+        "3CAT-1",
     ]
 
     /// Recordings gsd does not decode completely yet, and why. Each is run as a known issue, so the

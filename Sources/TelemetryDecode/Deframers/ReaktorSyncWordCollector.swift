@@ -1,0 +1,128 @@
+/// Streaming search for a sync word of up to 64 bits in hard bits, in either polarity, and
+/// collection of the bits that follow each hit. Used by the small custom framings built on
+/// transceiver chips (Reaktor Hello World, 3CAT-1, Lucky-7, IDEASSat, S-NET).
+///
+/// Every hit with at most `maxErrors` bit errors opens a candidate (up to `maxPending` at a time);
+/// a candidate is complete after `frameBits` bits, or earlier when `length` (called once
+/// `headerBits` bits have arrived) says fewer are needed. Bits of inverted hits are inverted back.
+struct SyncWordFrameCollector: Sendable {
+    struct Candidate: Sendable {
+        /// Stream index of the first bit after the sync word.
+        var start: Int
+        var inverted: Bool
+        var syncErrors: Int
+        /// Hard bits (0/1), polarity-corrected.
+        var bits: [UInt8] = []
+        var needed: Int
+        var headerChecked = false
+        /// Stream index just after the last collected bit.
+        var end: Int { start + bits.count }
+    }
+
+    let syncWord: UInt64
+    let syncLength: Int
+    let mask: UInt64
+    let maxErrors: Int
+    let detectInverted: Bool
+    let frameBits: Int
+    let headerBits: Int
+    let maxPending: Int
+    var shift: UInt64 = 0
+    var seen = 0
+    var pending: [Candidate] = []
+    /// Sync hits (both polarities) and hits dropped because too many candidates were open.
+    var syncHits = 0
+    var droppedHits = 0
+
+    init(
+        syncWord: UInt64, syncLength: Int, maxErrors: Int, detectInverted: Bool, frameBits: Int,
+        headerBits: Int = 0, maxPending: Int = 8
+    ) {
+        let n = max(1, min(64, syncLength))
+        self.syncLength = n
+        self.mask = n == 64 ? ~0 : (UInt64(1) << UInt64(n)) - 1
+        self.syncWord = syncWord & mask
+        // With inversion detection, n/2 or more errors would match both polarities.
+        self.maxErrors = max(0, min(maxErrors, detectInverted ? (n - 1) / 2 : n - 1))
+        self.detectInverted = detectInverted
+        self.frameBits = max(1, frameBits)
+        self.headerBits = max(0, min(headerBits, self.frameBits))
+        self.maxPending = max(1, maxPending)
+    }
+
+    mutating func reset() {
+        shift = 0
+        seen = 0
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Feeds one hard bit at stream index `position`; finished candidates go to `completed`.
+    /// `length` gets the first `headerBits` bits and returns the total bit count wanted (clamped to
+    /// `headerBits...frameBits`), or nil to drop the candidate.
+    @inline(__always)
+    mutating func push(
+        _ bit: UInt8, at position: Int, length: ([UInt8]) -> Int? = { _ in nil as Int? },
+        completed: inout [Candidate]
+    ) {
+        let b = bit & 1
+        if !pending.isEmpty {
+            var k = 0
+            while k < pending.count {
+                pending[k].bits.append(pending[k].inverted ? b ^ 1 : b)
+                var remove = false
+                if !pending[k].headerChecked && headerBits > 0 && pending[k].bits.count == headerBits {
+                    pending[k].headerChecked = true
+                    if let total = length(pending[k].bits) {
+                        pending[k].needed = max(headerBits, min(frameBits, total))
+                    } else {
+                        remove = true
+                    }
+                }
+                if !remove && pending[k].bits.count >= pending[k].needed {
+                    completed.append(pending[k])
+                    remove = true
+                }
+                if remove { pending.remove(at: k) } else { k += 1 }
+            }
+        }
+        shift = ((shift << 1) | UInt64(b)) & mask
+        if seen < syncLength {
+            seen += 1
+            if seen < syncLength { return }
+        }
+        let errors = (shift ^ syncWord).nonzeroBitCount
+        let inverted: Bool
+        let e: Int
+        if errors <= maxErrors {
+            inverted = false
+            e = errors
+        } else if detectInverted && syncLength - errors <= maxErrors {
+            inverted = true
+            e = syncLength - errors
+        } else {
+            return
+        }
+        syncHits += 1
+        guard pending.count < maxPending else {
+            droppedHits += 1
+            return
+        }
+        var c = Candidate(start: position + 1, inverted: inverted, syncErrors: e, needed: frameBits)
+        c.bits.reserveCapacity(frameBits)
+        pending.append(c)
+    }
+
+    /// Packs hard bits MSB first into bytes (a trailing partial byte is dropped).
+    static func pack<C: Collection>(_ bits: C) -> [UInt8] where C.Element == UInt8, C.Index == Int {
+        var out: [UInt8] = []
+        out.reserveCapacity(bits.count / 8)
+        var i = bits.startIndex
+        while i + 8 <= bits.endIndex {
+            var v: UInt8 = 0
+            for j in 0..<8 { v = (v << 1) | (bits[i + j] & 1) }
+            out.append(v)
+            i += 8
+        }
+        return out
+    }
+}
