@@ -18,6 +18,7 @@ SUPPORTED_FRAMINGS = {
     "AX.25", "AX.25 G3RUH", "AX100 ASM+Golay", "AX100 Reed Solomon", "U482C",
     "CCSDS Reed-Solomon", "CCSDS Concatenated", "AO-40 FEC", "AO-40 FEC short",
     "3CAT-1",
+    "Lucky-7",
 }
 SUPPORTED_MODULATIONS = {"FSK", "AFSK", "BPSK", "DBPSK", "GFSK", "GMSK", "FSK subaudio"}
 # SatYAML key -> gsd key; values are copied as they are.

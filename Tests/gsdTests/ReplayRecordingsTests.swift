@@ -9,6 +9,7 @@ import Testing
         "AX.25", "AX.25 G3RUH", "AX100 ASM+Golay", "AX100 Reed Solomon", "U482C", "CCSDS Reed-Solomon",
         "CCSDS Concatenated", "AO-40 FEC", "AO-40 FEC short",
         "3CAT-1",
+        "Lucky-7",
     ]
 
     /// Recordings gsd does not decode completely yet, and why. Each is run as a known issue, so the

@@ -74,6 +74,7 @@ public enum ReceiverFactory {
         case .ao40FEC: return AO40FECDeframer(length: .long)
         case .ao40FECShort: return AO40FECDeframer(length: .short)
         case .threeCAT1: return ThreeCAT1Deframer()
+        case .lucky7: return Lucky7Deframer()
         default: throw .unsupportedFraming(spec.framing)
         }
     }

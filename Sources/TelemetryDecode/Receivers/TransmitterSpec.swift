@@ -22,6 +22,7 @@ public enum Framing: String, Sendable, Hashable, CaseIterable {
     case ao40FEC = "AO-40 FEC"
     case ao40FECShort = "AO-40 FEC short"
     case threeCAT1 = "3CAT-1"
+    case lucky7 = "Lucky-7"
 }
 
 /// Everything the receive chain needs to know about one transmitter: plain data from the catalogue
