@@ -19,6 +19,7 @@ SUPPORTED_FRAMINGS = {
     "CCSDS Reed-Solomon", "CCSDS Concatenated", "AO-40 FEC", "AO-40 FEC short",
     "3CAT-1",
     "Lucky-7",
+    "IDEASSat",
 }
 SUPPORTED_MODULATIONS = {"FSK", "AFSK", "BPSK", "DBPSK", "GFSK", "GMSK", "FSK subaudio"}
 # SatYAML key -> gsd key; values are copied as they are.

@@ -10,6 +10,7 @@ import Testing
         "CCSDS Concatenated", "AO-40 FEC", "AO-40 FEC short",
         "3CAT-1",
         "Lucky-7",
+        "IDEASSat",
     ]
 
     /// Recordings gsd does not decode completely yet, and why. Each is run as a known issue, so the

@@ -75,6 +75,7 @@ public enum ReceiverFactory {
         case .ao40FECShort: return AO40FECDeframer(length: .short)
         case .threeCAT1: return ThreeCAT1Deframer()
         case .lucky7: return Lucky7Deframer()
+        case .ideasSat: return IDEASSatDeframer()
         default: throw .unsupportedFraming(spec.framing)
         }
     }

@@ -23,6 +23,7 @@ public enum Framing: String, Sendable, Hashable, CaseIterable {
     case ao40FECShort = "AO-40 FEC short"
     case threeCAT1 = "3CAT-1"
     case lucky7 = "Lucky-7"
+    case ideasSat = "IDEASSat"
 }
 
 /// Everything the receive chain needs to know about one transmitter: plain data from the catalogue
