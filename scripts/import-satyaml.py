@@ -20,6 +20,7 @@ SUPPORTED_FRAMINGS = {
     "3CAT-1",
     "Lucky-7",
     "IDEASSat",
+    "Reaktor Hello World",
 }
 SUPPORTED_MODULATIONS = {"FSK", "AFSK", "BPSK", "DBPSK", "GFSK", "GMSK", "FSK subaudio"}
 # SatYAML key -> gsd key; values are copied as they are.

@@ -11,6 +11,7 @@ import Testing
         "3CAT-1",
         "Lucky-7",
         "IDEASSat",
+        "Reaktor Hello World",
     ]
 
     /// Recordings gsd does not decode completely yet, and why. Each is run as a known issue, so the

@@ -13,6 +13,8 @@ struct SyncWordFrameCollector: Sendable {
         var syncErrors: Int
         /// Hard bits (0/1), polarity-corrected.
         var bits: [UInt8] = []
+        /// Soft symbols (polarity-corrected, 255 = strong 1), kept when `keepSoftSymbols`.
+        var soft: [UInt8] = []
         var needed: Int
         var headerChecked = false
         /// Stream index just after the last collected bit.
@@ -27,6 +29,7 @@ struct SyncWordFrameCollector: Sendable {
     let frameBits: Int
     let headerBits: Int
     let maxPending: Int
+    let keepSoftSymbols: Bool
     var shift: UInt64 = 0
     var seen = 0
     var pending: [Candidate] = []
@@ -36,8 +39,9 @@ struct SyncWordFrameCollector: Sendable {
 
     init(
         syncWord: UInt64, syncLength: Int, maxErrors: Int, detectInverted: Bool, frameBits: Int,
-        headerBits: Int = 0, maxPending: Int = 8
+        headerBits: Int = 0, maxPending: Int = 8, keepSoftSymbols: Bool = false
     ) {
+        self.keepSoftSymbols = keepSoftSymbols
         let n = max(1, min(64, syncLength))
         self.syncLength = n
         self.mask = n == 64 ? ~0 : (UInt64(1) << UInt64(n)) - 1
@@ -56,12 +60,12 @@ struct SyncWordFrameCollector: Sendable {
         pending.removeAll(keepingCapacity: true)
     }
 
-    /// Feeds one hard bit at stream index `position`; finished candidates go to `completed`.
+    /// Feeds one hard bit (and, when `keepSoftSymbols`, its soft symbol) at stream index `position`; finished candidates go to `completed`.
     /// `length` gets the first `headerBits` bits and returns the total bit count wanted (clamped to
     /// `headerBits...frameBits`), or nil to drop the candidate.
     @inline(__always)
     mutating func push(
-        _ bit: UInt8, at position: Int, length: ([UInt8]) -> Int? = { _ in nil as Int? },
+        _ bit: UInt8, soft symbol: UInt8 = 0, at position: Int, length: ([UInt8]) -> Int? = { _ in nil as Int? },
         completed: inout [Candidate]
     ) {
         let b = bit & 1
@@ -69,6 +73,7 @@ struct SyncWordFrameCollector: Sendable {
             var k = 0
             while k < pending.count {
                 pending[k].bits.append(pending[k].inverted ? b ^ 1 : b)
+                if keepSoftSymbols { pending[k].soft.append(pending[k].inverted ? 255 - symbol : symbol) }
                 var remove = false
                 if !pending[k].headerChecked && headerBits > 0 && pending[k].bits.count == headerBits {
                     pending[k].headerChecked = true
@@ -109,6 +114,7 @@ struct SyncWordFrameCollector: Sendable {
         }
         var c = Candidate(start: position + 1, inverted: inverted, syncErrors: e, needed: frameBits)
         c.bits.reserveCapacity(frameBits)
+        if keepSoftSymbols { c.soft.reserveCapacity(frameBits) }
         pending.append(c)
     }
 

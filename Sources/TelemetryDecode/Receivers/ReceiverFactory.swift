@@ -76,6 +76,7 @@ public enum ReceiverFactory {
         case .threeCAT1: return ThreeCAT1Deframer()
         case .lucky7: return Lucky7Deframer()
         case .ideasSat: return IDEASSatDeframer()
+        case .reaktorHelloWorld: return ReaktorHelloWorldDeframer()
         default: throw .unsupportedFraming(spec.framing)
         }
     }

@@ -24,6 +24,7 @@ public enum Framing: String, Sendable, Hashable, CaseIterable {
     case threeCAT1 = "3CAT-1"
     case lucky7 = "Lucky-7"
     case ideasSat = "IDEASSat"
+    case reaktorHelloWorld = "Reaktor Hello World"
 }
 
 /// Everything the receive chain needs to know about one transmitter: plain data from the catalogue

@@ -1,0 +1,55 @@
+import TelemetryDecode
+import Testing
+
+/// Reaktor Hello World (CC1125, PN9, CRC-16): the shared recording against gr-satellites' reference frames, and random input.
+@Suite struct ReaktorHelloWorldDeframerTests {
+    @Test func recordingGivesEveryReferenceFrame() throws {
+        let symbols = try DeframerTestSupport.symbols("reaktor_hello_world.wav", .fsk(.init(sampleRate: 48_000, baudRate: 9600, clockGain: 0.15, filterCutoff: 0.8)))
+        var d = ReaktorHelloWorldDeframer()
+        let frames = DeframerTestSupport.deframe(symbols, with: &d, chunk: 4096)
+        let (good, bad) = DeframerTestSupport.split(frames)
+        let expected = try RecordingFixtures.expectedFrames("reaktor_hello_world")
+        print("reaktor_hello_world.wav: expected \(expected.count), found \(expected.intersection(good).count), good \(good.count) (\(frames.filter(\.checkPassed).count) with repeats), failed-check \(bad.count)")
+        #expect(expected.isSubset(of: good), "missing \(expected.subtracting(good).count) of \(expected.count)")
+        #expect(good.isSubset(of: expected), "good frames not in the reference: \(good.subtracting(expected).count)")
+        // One packet's CRC bytes have bit errors: found only by the soft repair.
+        #expect(frames.contains { $0.checkPassed && $0.correctedSymbols > 0 })
+    }
+
+    @Test func repairCanBeTurnedOff() throws {
+        let symbols = try DeframerTestSupport.symbols("reaktor_hello_world.wav", .fsk(.init(sampleRate: 48_000, baudRate: 9600, clockGain: 0.15, filterCutoff: 0.8)))
+        var d = ReaktorHelloWorldDeframer()
+        d.repairMaxSyncErrors = -1
+        let frames = DeframerTestSupport.deframe(symbols, with: &d, chunk: 4096)
+        #expect(frames.filter(\.checkPassed).count == 3)
+        #expect(frames.allSatisfy { $0.correctedSymbols == 0 })
+    }
+
+    @Test func invertedRecordingGivesTheSameFrames() throws {
+        let symbols = try DeframerTestSupport.symbols("reaktor_hello_world.wav", .fsk(.init(sampleRate: 48_000, baudRate: 9600, clockGain: 0.15, filterCutoff: 0.8)))
+        var d = ReaktorHelloWorldDeframer()
+        let frames = DeframerTestSupport.deframe(symbols.map { 255 - $0 }, with: &d, chunk: 777)
+        let expected = try RecordingFixtures.expectedFrames("reaktor_hello_world")
+        #expect(expected.isSubset(of: DeframerTestSupport.split(frames).good))
+    }
+
+    @Test func randomInputGivesNoGoodFrames() {
+        var rng = SystemRandomNumberGenerator()
+        var d = ReaktorHelloWorldDeframer()
+        var frames: [DecodedFrame] = []
+        for _ in 0..<20 {
+            let symbols = (0..<50_000).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            frames += DeframerTestSupport.deframe(symbols, with: &d, chunk: 3000)
+        }
+        #expect(frames.filter(\.checkPassed).isEmpty)
+    }
+
+    @Test func encodedPacketRoundTrips() {
+        let payload: [UInt8] = (0..<113).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let bits = DeframerTestSupport.bits([0xAA, 0xAA]) + DeframerTestSupport.bits(ReaktorHelloWorldDeframer.syncWord)
+            + DeframerTestSupport.bits(ReaktorHelloWorldDeframer.encode(payload)) + DeframerTestSupport.bits([UInt8](repeating: 0x55, count: 300))
+        var d = ReaktorHelloWorldDeframer()
+        let frames = DeframerTestSupport.deframe(DeframerTestSupport.softSymbols(bits, inverted: true), with: &d)
+        #expect(frames.filter(\.checkPassed).map(\.bytes) == [payload])
+    }
+}
