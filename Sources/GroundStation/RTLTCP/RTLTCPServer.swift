@@ -189,12 +189,12 @@ public final class RTLTCPServer: @unchecked Sendable {
         if fd < 0 { throw .listenFailed(endpoint: endpoint, operation: "socket", errno: errno) }
         var one: Int32 = 1
         _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        if Glibc.bind(fd, ai.pointee.ai_addr, ai.pointee.ai_addrlen) != 0 {
+        if rtlBind(fd, ai.pointee.ai_addr, ai.pointee.ai_addrlen) != 0 {
             let e = errno
             _ = modemSysClose(fd)
             throw .listenFailed(endpoint: endpoint, operation: "bind", errno: e)
         }
-        if Glibc.listen(fd, 8) != 0 {
+        if rtlListen(fd, 8) != 0 {
             let e = errno
             _ = modemSysClose(fd)
             throw .listenFailed(endpoint: endpoint, operation: "listen", errno: e)
@@ -238,7 +238,7 @@ public final class RTLTCPServer: @unchecked Sendable {
             var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
             let (fd, peer) = withUnsafeMutablePointer(to: &storage) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa -> (Int32, String) in
-                    let fd = Glibc.accept(listenFD, sa, &len)
+                    let fd = rtlAccept(listenFD, sa, &len)
                     return (fd, fd >= 0 ? Self.describe(sa, len) : "")
                 }
             }
@@ -409,4 +409,11 @@ public final class RTLTCPServer: @unchecked Sendable {
             return "acknowledged; no effect on a recording"
         }
     }
+}
+
+// File-scope wrappers: inside the server type these names are not shadowed by its members.
+@inline(__always) private func rtlBind(_ fd: Int32, _ a: UnsafePointer<sockaddr>?, _ l: socklen_t) -> Int32 { bind(fd, a, l) }
+@inline(__always) private func rtlListen(_ fd: Int32, _ backlog: Int32) -> Int32 { listen(fd, backlog) }
+@inline(__always) private func rtlAccept(_ fd: Int32, _ a: UnsafeMutablePointer<sockaddr>?, _ l: UnsafeMutablePointer<socklen_t>?) -> Int32 {
+    accept(fd, a, l)
 }
