@@ -6,7 +6,7 @@ import GroundStation
 import Glibc
 #endif
 
-struct RTLTCPCommand: ParsableCommand {
+struct RTLTCPServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rtl-tcp",
         abstract: "Serve a cu8 IQ recording (or, later, a local dongle) to rtl_tcp clients.",
