@@ -8,6 +8,7 @@ import Testing
     static let inScope: Set<String> = [
         "AX.25", "AX.25 G3RUH", "AX100 ASM+Golay", "AX100 Reed Solomon", "U482C", "CCSDS Reed-Solomon",
         "CCSDS Concatenated", "AO-40 FEC", "AO-40 FEC short",
+        "AX5043",
         "TT-64",
         "3CAT-1",
         "Lucky-7",
