@@ -17,6 +17,7 @@ import yaml
 SUPPORTED_FRAMINGS = {
     "AX.25", "AX.25 G3RUH", "AX100 ASM+Golay", "AX100 Reed Solomon", "U482C",
     "CCSDS Reed-Solomon", "CCSDS Concatenated", "AO-40 FEC", "AO-40 FEC short",
+    "LilacSat-1",
     "AX5043",
     "TT-64",
     "3CAT-1",

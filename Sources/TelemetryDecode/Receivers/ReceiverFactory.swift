@@ -73,6 +73,7 @@ public enum ReceiverFactory {
             do { return try CCSDSDeframer(transmitter: spec) } catch { throw .missingParameter("a valid CCSDS chain (\(error.description))", transmitter: spec.name) }
         case .ao40FEC: return AO40FECDeframer(length: .long)
         case .ao40FECShort: return AO40FECDeframer(length: .short)
+        case .lilacSat1: return LilacSat1Deframer()
         case .ax5043: return AX5043Deframer()
         case .tt64: return TT64Deframer()
         case .threeCAT1: return ThreeCAT1Deframer()

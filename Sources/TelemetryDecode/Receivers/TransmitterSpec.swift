@@ -21,6 +21,7 @@ public enum Framing: String, Sendable, Hashable, CaseIterable {
     case ccsdsConcatenated = "CCSDS Concatenated"
     case ao40FEC = "AO-40 FEC"
     case ao40FECShort = "AO-40 FEC short"
+    case lilacSat1 = "LilacSat-1"
     case ax5043 = "AX5043"
     case tt64 = "TT-64"
     case threeCAT1 = "3CAT-1"
