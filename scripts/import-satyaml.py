@@ -24,6 +24,7 @@ SUPPORTED_FRAMINGS = {
     "Lucky-7",
     "IDEASSat",
     "Reaktor Hello World",
+    "S-NET",
 }
 SUPPORTED_MODULATIONS = {"FSK", "AFSK", "BPSK", "DBPSK", "GFSK", "GMSK", "FSK subaudio"}
 # SatYAML key -> gsd key; values are copied as they are.

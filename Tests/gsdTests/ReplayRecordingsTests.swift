@@ -15,6 +15,7 @@ import Testing
         "Lucky-7",
         "IDEASSat",
         "Reaktor Hello World",
+        "S-NET",
     ]
 
     /// Recordings gsd does not decode completely yet, and why. Each is run as a known issue, so the

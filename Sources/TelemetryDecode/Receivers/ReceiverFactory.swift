@@ -80,6 +80,7 @@ public enum ReceiverFactory {
         case .lucky7: return Lucky7Deframer()
         case .ideasSat: return IDEASSatDeframer()
         case .reaktorHelloWorld: return ReaktorHelloWorldDeframer()
+        case .sNET: return SNETDeframer()
         default: throw .unsupportedFraming(spec.framing)
         }
     }

@@ -28,6 +28,7 @@ public enum Framing: String, Sendable, Hashable, CaseIterable {
     case lucky7 = "Lucky-7"
     case ideasSat = "IDEASSat"
     case reaktorHelloWorld = "Reaktor Hello World"
+    case sNET = "S-NET"
 }
 
 /// Everything the receive chain needs to know about one transmitter: plain data from the catalogue
