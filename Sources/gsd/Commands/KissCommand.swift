@@ -66,25 +66,7 @@ struct KissDecodeCommand: ParsableCommand {
 
     func render(_ f: KISSFrame, time: Int64?) -> String {
         let ax25 = try? AX25Frame(bytes: f.payload)
-        if json {
-            var o = JSONLine()
-            o.add("port", Int(f.port))
-            o.add("command", Int(f.command))
-            o.add("offset", f.offset)
-            if let time { o.add("time", ISOTime.string(milliseconds: time)) }
-            o.add("length", f.payload.count)
-            o.add("hex", hexString(f.payload))
-            if let ax25 {
-                o.add("source", ax25.source.description)
-                o.add("destination", ax25.destination.description)
-                o.add("path", ax25.digipeaters.map { $0.description + ($0.flag ? "*" : "") })
-                o.add("control", Int(ax25.control))
-                if let pid = ax25.pid { o.add("pid", Int(pid)) }
-                o.add("info", AX25Frame.printable(ax25.info))
-                o.add("info_hex", hexString(ax25.info))
-            }
-            return o.text
-        }
+        if json { return KISSFrameJSON.render(f, ax25: ax25, timeMilliseconds: time) }
         var line = ""
         if let time { line += ISOTime.string(milliseconds: time) + " " }
         if f.port != 0 || f.command != 0 { line += "[port \(f.port) cmd \(f.command)] " }

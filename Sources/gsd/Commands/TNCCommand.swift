@@ -153,23 +153,7 @@ struct TNCCommand: ParsableCommand {
         let ax25 = f.command == KISS.dataCommand ? try? AX25Frame(bytes: f.payload) : nil
         switch output {
         case .json:
-            var o = JSONLine()
-            o.add("port", Int(f.port))
-            o.add("command", Int(f.command))
-            o.add("offset", f.offset)
-            o.add("time", ISOTime.string(milliseconds: Int64(Date().timeIntervalSince1970 * 1000)))
-            o.add("length", f.payload.count)
-            o.add("hex", hexString(f.payload))
-            if let ax25 {
-                o.add("source", ax25.source.description)
-                o.add("destination", ax25.destination.description)
-                o.add("path", ax25.digipeaters.map { $0.description + ($0.flag ? "*" : "") })
-                o.add("control", Int(ax25.control))
-                if let pid = ax25.pid { o.add("pid", Int(pid)) }
-                o.add("info", AX25Frame.printable(ax25.info))
-                o.add("info_hex", hexString(ax25.info))
-            }
-            return o.text
+            return KISSFrameJSON.render(f, ax25: ax25, timeMilliseconds: Int64(Date().timeIntervalSince1970 * 1000))
         case .hex:
             var line = ""
             if f.port != 0 || f.command != 0 { line += "[port \(f.port) cmd \(f.command)] " }
