@@ -2,6 +2,8 @@
 public struct FIRFilter: Sendable {
     public let taps: [Float]
     @usableFromInline var delay: [Float]
+    /// [delay | input] for the current block; kept between calls so no block allocates.
+    @usableFromInline var work: [Float] = []
     @usableFromInline var filled = 0
 
     public init(taps: [Float]) {
@@ -33,7 +35,8 @@ public struct FIRFilter: Sendable {
             return
         }
         // Work on [delay | input] so the inner loop never branches on the boundary.
-        var work = delay
+        work.removeAll(keepingCapacity: true)
+        work.append(contentsOf: delay)
         work.append(contentsOf: input)
         work.withUnsafeBufferPointer { w in
             taps.withUnsafeBufferPointer { t in
@@ -45,7 +48,12 @@ public struct FIRFilter: Sendable {
                 }
             }
         }
-        delay = Array(work.suffix(m - 1))
+        let keep = m - 1
+        work.withUnsafeBufferPointer { w in
+            delay.withUnsafeMutableBufferPointer { d in
+                for k in 0..<keep { d[k] = w[w.count - keep + k] }
+            }
+        }
     }
 }
 

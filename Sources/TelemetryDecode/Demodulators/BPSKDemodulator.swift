@@ -116,8 +116,8 @@ public struct BPSKDemodulator: Sendable {
 
     mutating func filterAndDemodulate(into out: inout [UInt8]) {
         let n = bufI.count
-        outI = [Float](repeating: 0, count: n)
-        outQ = [Float](repeating: 0, count: n)
+        if outI.count != n { outI = [Float](repeating: 0, count: n) }
+        if outQ.count != n { outQ = [Float](repeating: 0, count: n) }
         bufI.withUnsafeBufferPointer { s in outI.withUnsafeMutableBufferPointer { filterI.process(s, into: $0) } }
         bufQ.withUnsafeBufferPointer { s in outQ.withUnsafeMutableBufferPointer { filterQ.process(s, into: $0) } }
         baseband.removeAll(keepingCapacity: true)

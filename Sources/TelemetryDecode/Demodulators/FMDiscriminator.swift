@@ -50,8 +50,8 @@ public struct FMDiscriminator: Sendable {
             if p > 2 * Double.pi { p -= 2 * Double.pi }
         }
         phase = p
-        fi = [Float](repeating: 0, count: n)
-        fq = [Float](repeating: 0, count: n)
+        if fi.count != n { fi = [Float](repeating: 0, count: n) }
+        if fq.count != n { fq = [Float](repeating: 0, count: n) }
         i.withUnsafeBufferPointer { src in fi.withUnsafeMutableBufferPointer { lowPassI.process(src, into: $0) } }
         q.withUnsafeBufferPointer { src in fq.withUnsafeMutableBufferPointer { lowPassQ.process(src, into: $0) } }
         let scale = Float(1 / (2 * Double.pi))
