@@ -40,7 +40,7 @@ import Glibc
         let p = Process()
         p.executableURL = GSDProcess.executable
         p.arguments = ["rtl-tcp", "--file", path, "--format", "cu8", "--rate", "48000", "--listen", "127.0.0.1:\(port)",
-                       "--tuner", "r828d", "--seconds", "4"]
+                       "--tuner", "r828d", "--seconds", "10"]
         p.standardOutput = FileHandle.nullDevice
         p.standardError = err
         p.standardInput = FileHandle.nullDevice
@@ -71,7 +71,8 @@ import Glibc
         #expect(Array(got.prefix(12)) == Array("RTL0".utf8) + [0, 0, 0, 6, 0, 0, 0, 29])
         #expect(Array(got.dropFirst(12)) == data)
 
-        let stop = Date().addingTimeInterval(8)
+        // --seconds is generous so a loaded machine still serves the whole file before the server stops.
+        let stop = Date().addingTimeInterval(16)
         while p.isRunning && Date() < stop { usleep(50_000) }
         #expect(!p.isRunning, "gsd rtl-tcp did not stop after --seconds")
         let log = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
