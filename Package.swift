@@ -13,6 +13,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // Daemon: HTTP, storage, service lifecycle, logs and metrics.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // System libraries: module maps only.
@@ -26,14 +35,38 @@ let package = Package(
             pkgConfig: "libudev",
             providers: [.apt(["libudev-dev"])]
         ),
+        .systemLibrary(
+            name: "CLibPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSoapySDR",
+            pkgConfig: "SoapySDR",
+            providers: [.apt(["libsoapysdr-dev"])]
+        ),
+        // Test-only: umockdev's testbed, for the emulated USB and udev devices.
+        .systemLibrary(
+            name: "CUMockdev",
+            pkgConfig: "umockdev-1.0",
+            providers: [.apt(["libumockdev-dev"])]
+        ),
         // Pure, I/O-free signal and frame processing.
         .target(name: "TelemetryDecode"),
         // Everything that touches devices, files and the network.
         .target(
             name: "GroundStation",
             dependencies: [
-                "TelemetryDecode", "CLibUSB", "CLibUDev",
+                "TelemetryDecode", "CLibUSB", "CLibUDev", "CLibPNG",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .executableTarget(
@@ -52,7 +85,10 @@ let package = Package(
         ),
         .testTarget(
             name: "GroundStationTests",
-            dependencies: ["GroundStation", "TelemetryDecode"],
+            dependencies: [
+                "GroundStation", "TelemetryDecode", "CUMockdev",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             // Read from the source tree by path, not bundled.
             exclude: ["Orbits/Fixtures"]
         ),
