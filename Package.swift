@@ -98,3 +98,15 @@ let package = Package(
         ),
     ]
 )
+
+// libFuzzer targets, one per parser family that reads outside data (Fuzz/README.md). `scripts/fuzz`
+// builds them with `-sanitize=fuzzer,address`; in ordinary builds they are inert executables.
+let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+    ("FuzzKISS", ["TelemetryDecode"]),
+    ("FuzzAX25", ["TelemetryDecode"]),
+    ("FuzzCCSDS", ["TelemetryDecode"]),
+    ("FuzzDeframers", ["TelemetryDecode"]),
+]
+package.targets += fuzzTargets.map {
+    .executableTarget(name: $0.name, dependencies: $0.dependencies, path: "Fuzz/Targets/\($0.name)")
+}
