@@ -1,0 +1,122 @@
+import Foundation
+import TelemetryDecode
+
+/// Everything `gsd run` needs, decoded from one YAML file and validated once (see
+/// `DaemonConfigurationParser`; the commented example is `examples/station.yaml`).
+/// Relative paths have already been resolved against the configuration file's folder.
+public struct DaemonConfiguration: Sendable {
+    public struct Station: Sendable, Equatable {
+        public var name: String
+        public var callsign: String?
+        public var location: GeodeticPosition
+    }
+
+    /// One recording the `file` source plays as a scheduled pass.
+    public struct FileRecording: Sendable, Equatable {
+        public var path: String
+        public var norad: Int
+        public var format: SampleFormat?
+        public var rate: Double?
+        public var iq: Bool
+        public var frequencyOffset: Double?
+
+        public init(path: String, norad: Int, format: SampleFormat? = nil, rate: Double? = nil, iq: Bool = false, frequencyOffset: Double? = nil) {
+            self.path = path
+            self.norad = norad
+            self.format = format
+            self.rate = rate
+            self.iq = iq
+            self.frequencyOffset = frequencyOffset
+        }
+    }
+
+    /// The `file` source: recordings played one after the other as if they were live passes.
+    public struct FileSource: Sendable, Equatable {
+        public var recordings: [FileRecording]
+        /// 1 = real time; 0 = as fast as the decoder goes.
+        public var speed: Double
+        /// Seconds from daemon start to the first pass.
+        public var startDelay: Double
+        /// Seconds between the end of one recording and the start of the next.
+        public var gap: Double
+
+        public init(recordings: [FileRecording], speed: Double = 1, startDelay: Double = 5, gap: Double = 5) {
+            self.recordings = recordings
+            self.speed = speed
+            self.startDelay = startDelay
+            self.gap = gap
+        }
+    }
+
+    public struct RTLTCPSource: Sendable, Equatable {
+        public var endpoint: HamlibEndpoint
+        public var sampleRate: Double
+        public var gain: Double?
+    }
+
+    public struct SDRSource: Sendable, Equatable {
+        /// Name of a profile in hw-profiles/.
+        public var profile: String
+        public var sampleRate: Double
+        public var gain: Double?
+        public var serial: String?
+    }
+
+    public enum Source: Sendable, Equatable {
+        case file(FileSource)
+        case rtlTCP(RTLTCPSource)
+        case sdr(SDRSource)
+
+        public var kind: String {
+            switch self {
+            case .file: "file"
+            case .rtlTCP: "rtl_tcp"
+            case .sdr: "sdr"
+            }
+        }
+    }
+
+    public struct Hardware: Sendable, Equatable {
+        public var source: Source
+        public var rotctld: HamlibEndpoint?
+        public var rigctld: HamlibEndpoint?
+    }
+
+    public enum Storage: Sendable, Equatable {
+        case sqlite(path: String)
+        case postgresql(url: String)
+    }
+
+    public struct HTTP: Sendable, Equatable {
+        public var host: String
+        public var port: Int
+        /// SHA-256 digests of the accepted bearer tokens (plain tokens in the file are hashed on load).
+        public var tokenDigests: [[UInt8]]
+    }
+
+    /// Where decoded frames are forwarded (SiDS and the like; the forwarder reads these).
+    public struct PublishingTarget: Sendable, Equatable {
+        public var kind: String
+        public var url: String
+        public var options: [String: String]
+    }
+
+    public var file: String
+    public var station: Station
+    public var hardware: Hardware
+    /// NORAD ids in priority order (earlier wins an overlap).
+    public var satellites: [Int]
+    public var tleFiles: [String]
+    /// Degrees.
+    public var minimumElevation: Double
+    public var storage: Storage
+    public var http: HTTP
+    public var dataDirectory: String
+    /// Record each pass's samples to SigMF under `dataDirectory/sigmf`.
+    public var recordSigMF: Bool
+    /// Submitted recordings must lie inside this folder (nil: submissions refused).
+    public var replayDirectory: String?
+    public var publishing: [PublishingTarget]
+    /// Hours of passes to predict ahead.
+    public var scheduleHours: Double
+}

@@ -1,0 +1,35 @@
+import Foundation
+
+/// A frame as pushed to live subscribers (SSE, WebSocket) right after it was stored.
+public struct LiveFrameEvent: Sendable, Codable, Equatable {
+    public var passID: Int64
+    public var sequence: Int
+    public var norad: Int
+    public var satellite: String
+    public var time: Date
+    public var hex: String
+    public var checksOK: Bool
+    public var framing: String
+    public var azimuth: Double?
+    public var elevation: Double?
+
+    public init(
+        passID: Int64, sequence: Int, norad: Int, satellite: String, time: Date, hex: String, checksOK: Bool, framing: String,
+        azimuth: Double?, elevation: Double?
+    ) {
+        self.passID = passID
+        self.sequence = sequence
+        self.norad = norad
+        self.satellite = satellite
+        self.time = time
+        self.hex = hex
+        self.checksOK = checksOK
+        self.framing = framing
+        self.azimuth = azimuth
+        self.elevation = elevation
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case passID = "pass_id", sequence, norad, satellite, time, hex, checksOK = "checks_ok", framing, azimuth, elevation
+    }
+}

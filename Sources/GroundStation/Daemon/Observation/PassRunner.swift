@@ -1,0 +1,148 @@
+import Foundation
+import Logging
+import TelemetryDecode
+
+/// Observes one pass: plays its samples through the ring pipeline into the satellite's decode chains and
+/// stores every frame (time, checksum verdict, look angles) before announcing it. A frame is announced
+/// (live subscribers, metrics, status) only after the store acknowledged it, so whatever a client has
+/// seen survives a crash.
+public struct PassRunner: Sendable {
+    /// What to play for a pass.
+    public struct Job: Sendable {
+        public var recording: DaemonConfiguration.FileRecording
+        public var satellite: Satellite
+        /// 1 = real time, 0 = unpaced.
+        public var speed: Double
+        public var angles: LookAngleProvider?
+
+        public init(recording: DaemonConfiguration.FileRecording, satellite: Satellite, speed: Double, angles: LookAngleProvider?) {
+            self.recording = recording
+            self.satellite = satellite
+            self.speed = speed
+            self.angles = angles
+        }
+    }
+
+    public let store: any PassStore
+    public let station: String
+    public let metrics: DaemonMetrics
+    public let hub: LiveFrameHub
+    public let state: DaemonState
+    public let logger: Logger
+
+    public init(store: any PassStore, station: String, metrics: DaemonMetrics, hub: LiveFrameHub, state: DaemonState, logger: Logger) {
+        self.store = store
+        self.station = station
+        self.metrics = metrics
+        self.hub = hub
+        self.state = state
+        self.logger = logger
+    }
+
+    /// Opens the stored pass (the id exists from here on).
+    public func open(satellite: Satellite, kind: PassKind, start: Date, maxElevation: Double?) async throws -> PassRecord {
+        let record = try await store.createPass(NewPass(
+            station: station, norad: satellite.norad, satellite: satellite.name, kind: kind, start: start, maxElevation: maxElevation))
+        await state.passOpened(.init(
+            passID: record.id, norad: record.norad, satellite: record.satellite, kind: kind, start: start, frames: 0))
+        metrics.passStarted(satellite: satellite.name, kind: kind)
+        logger.info("pass opened", metadata: ["pass": "\(record.id)", "satellite": "\(satellite.name)", "kind": "\(kind.rawValue)"])
+        return record
+    }
+
+    /// Plays the job into the pass and closes it, also when cancelled (shutdown) or when decoding fails.
+    /// Returns the number of frames stored.
+    @discardableResult
+    public func observe(_ record: PassRecord, job: Job) async throws -> Int {
+        var stored = 0
+        var failure: (any Error)?
+        var lastFrame = record.start
+        do {
+            (stored, lastFrame) = try await play(record, job: job)
+        } catch {
+            failure = error
+        }
+        // Unpaced playback ends before the signal's time span does: the pass ends at its last frame then.
+        let end = max(Date(), lastFrame)
+        // Closing must happen even when this task was cancelled (shutdown): a fresh task is not cancelled,
+        // and GRDB refuses work for a cancelled one.
+        let store = self.store
+        let id = record.id
+        let closed = await Task { () -> (any Error)? in
+            do { try await store.closePass(id: id, end: end) } catch { return error }
+            return nil
+        }.value
+        if let closed { logger.error("cannot close pass", metadata: ["pass": "\(id)", "error": "\(closed)"]) }
+        await state.passClosed(passID: record.id)
+        if let failure, !(failure is CancellationError) {
+            logger.error("pass failed", metadata: ["pass": "\(record.id)", "error": "\(failure)"])
+            throw failure
+        }
+        logger.info("pass closed", metadata: ["pass": "\(record.id)", "frames": "\(stored)", "interrupted": "\(failure != nil || Task.isCancelled)"])
+        return stored
+    }
+
+    private func play(_ record: PassRecord, job: Job) async throws -> (frames: Int, lastFrame: Date) {
+        let r = job.recording
+        let file = try SampleFileSource.open(path: r.path, format: r.format, rate: r.rate, iq: r.iq)
+        let input: ReceiverFactory.Input =
+            file.isComplex ? .complex(sampleRate: file.sampleRate, offset: r.frequencyOffset ?? 0) : .real(sampleRate: file.sampleRate)
+        var receivers: [Receiver] = []
+        var reasons: [String] = []
+        for spec in job.satellite.transmitters {
+            do {
+                receivers += try ReceiverFactory.receivers(for: spec, input: input, audioCarrier: file.isComplex ? nil : r.frequencyOffset)
+            } catch {
+                reasons.append("\(spec.name): \(error)")
+            }
+        }
+        if receivers.isEmpty { throw ReplayError.nothingToDecode(path: r.path, reasons: reasons) }
+        let chain = ReceiverDecodeChain(format: file.format, sampleRate: file.sampleRate, bank: ReceiverBank(receivers))
+        let pipeline = try SamplePipeline<ReceivedFrame>(
+            source: PacedFileByteSource(file, speed: job.speed), chain: chain,
+            configuration: .init(ringCapacity: 1 << 22, overrun: .block(), name: "gsd-pass-\(record.id)"))
+        let playStart = Date()
+        let clockStart = ContinuousClock.now
+        let timeScale = job.speed > 0 ? 1 / job.speed : 1
+        var merger = FrameMerger()
+        var sequence = 0
+        var lastFrame = record.start
+        func reportRing() async {
+            metrics.ring(delta: await state.ring(passID: record.id, pipeline.statistics))
+        }
+        do {
+            try await withTaskCancellationHandler {
+                for try await f in pipeline.outputs {
+                    if f.frame.checkPassed && !merger.accept(f) { continue }
+                    let time = playStart.addingTimeInterval(f.time * timeScale)
+                    let look = job.angles?.angles(at: time)
+                    let frame = FrameRecord(
+                        passID: record.id, sequence: sequence, time: time, bytes: f.frame.bytes, framing: f.frame.framing,
+                        checksOK: f.frame.checkPassed, azimuth: look?.azimuth, elevation: look?.elevation)
+                    try await store.appendFrame(frame)
+                    sequence += 1
+                    lastFrame = max(lastFrame, time)
+                    let latency: Duration? = job.speed > 0 ? (ContinuousClock.now - clockStart) - .seconds(f.time * timeScale) : nil
+                    metrics.frame(satellite: record.satellite, checksOK: f.frame.checkPassed, latency: latency)
+                    await state.frameStored(passID: record.id)
+                    await reportRing()
+                    hub.publish(LiveFrameEvent(
+                        passID: record.id, sequence: frame.sequence, norad: record.norad, satellite: record.satellite, time: time,
+                        hex: frame.bytes.map { String(format: "%02x", $0) }.joined(), checksOK: frame.checksOK,
+                        framing: frame.framing, azimuth: frame.azimuth, elevation: frame.elevation))
+                }
+            } onCancel: {
+                pipeline.cancel()
+            }
+        } catch {
+            pipeline.cancel()
+            await pipeline.waitUntilStopped()
+            await reportRing()
+            throw error
+        }
+        await pipeline.waitUntilStopped()
+        await reportRing()
+        if Task.isCancelled { throw CancellationError() }
+        return (sequence, lastFrame)
+    }
+}

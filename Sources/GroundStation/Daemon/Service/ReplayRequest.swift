@@ -1,0 +1,5 @@
+/// A recording submitted through the API, waiting to be decoded as a pass of kind `replay`.
+public struct ReplayRequest: Sendable {
+    public var record: PassRecord
+    public var job: PassRunner.Job
+}
