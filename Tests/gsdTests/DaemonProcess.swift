@@ -17,7 +17,7 @@ final class DaemonProcess: @unchecked Sendable {
     private var reaped = false
     private(set) var exitStatus: Int32?
 
-    init(arguments: [String], outputPath: String) throws {
+    init(arguments: [String], outputPath: String, executable: String = GSDProcess.executable.path) throws {
         self.outputPath = outputPath
         var fa = posix_spawn_file_actions_t()
         var attr = posix_spawnattr_t()
@@ -36,7 +36,7 @@ final class DaemonProcess: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&fa, 1, outputPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&fa, 1, 2)
-        let argv = [GSDProcess.executable.path] + arguments
+        let argv = [executable] + arguments
         let cArgs = argv.map { strdup($0) } + [nil]
         let cEnv = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -123,6 +123,37 @@ enum DaemonHTTP {
             throw DaemonTestError("\(url): HTTP \(status): \(String(decoding: data, as: UTF8.self))")
         }
         return o
+    }
+
+    /// Reads a Server-Sent Events stream until `count` `event: frame` data lines arrived or `timeout`.
+    static func liveFrames(host: String, port: Int, count: Int, timeout: Duration) throws -> [[String: Any]] {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw DaemonTestError("socket failed") }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        inet_pton(AF_INET, host, &addr.sin_addr)
+        let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard ok == 0 else { throw DaemonTestError("cannot connect to \(host):\(port)") }
+        var tv = timeval(tv_sec: 1, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        let request = Array("GET /api/live HTTP/1.1\r\nHost: \(host)\r\nAccept: text/event-stream\r\n\r\n".utf8)
+        _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        var text = ""
+        var frames: [[String: Any]] = []
+        let deadline = ContinuousClock.now + timeout
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while frames.count < count && ContinuousClock.now < deadline {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n == 0 { break }
+            if n < 0 { continue }  // timeout tick
+            text += String(decoding: buffer[0..<n], as: UTF8.self)
+            frames = text.components(separatedBy: "\n").filter { $0.hasPrefix("data: ") }.compactMap {
+                try? JSONSerialization.jsonObject(with: Data($0.dropFirst(6).utf8)) as? [String: Any]
+            }
+        }
+        return frames
     }
 
     static func items(_ url: String) async throws -> [[String: Any]] {

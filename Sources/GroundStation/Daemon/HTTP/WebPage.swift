@@ -68,12 +68,15 @@ async function frames(){
 $('#passFilter').onsubmit=e=>{e.preventDefault();passes();};
 $('#frameFilter').onsubmit=e=>{e.preventDefault();offset=0;frames();};
 $('#next').onclick=()=>{offset+=limit;frames();};$('#prev').onclick=()=>{offset=Math.max(0,offset-limit);frames();};
+// ?live=0 leaves the event stream closed (headless renderers wait for open connections).
+if(new URLSearchParams(location.search).get('live')!=='0'){
 const live=new EventSource('/api/live');
 live.onopen=()=>$('#liveState').textContent='connected';
 live.onerror=()=>$('#liveState').textContent='disconnected (retrying)';
 live.addEventListener('frame',e=>{const x=JSON.parse(e.data);const tr=document.createElement('tr');
   tr.innerHTML='<td>'+x.time+'</td><td>'+esc(x.satellite)+'</td><td>'+x.pass_id+'</td><td class="'+(x.checks_ok?'ok':'bad')+'">'+(x.checks_ok?'ok':'failed')+'</td><td class="hex">'+x.hex+'</td>';
   $('#live tbody').prepend(tr);});
+}else{$('#liveState').textContent='off (?live=0)';}
 function refresh(){status().catch(e=>$('#status').textContent='error: '+e.message);schedule().catch(()=>{});passes().catch(()=>{});}
 refresh();frames().catch(()=>{});setInterval(refresh,5000);
 const m=location.hash.match(/^#pass-(\d+)$/);if(m)showPass(m[1]).catch(()=>{});

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The station's web page rendered by headless Chromium against a real daemon, and live frames over SSE.
+@Suite(.serialized, .timeLimit(.minutes(5))) struct DaemonWebPageTests {
+    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// Runs headless Chromium on `url` and returns the DOM after the page's scripts ran. The page is
+    /// loaded with ?live=0: an open event stream would stop Chromium's virtual time.
+    static func dumpDOM(_ url: String, scratch: DaemonEndToEndTests.Scratch) async throws -> String {
+        let chromium = try #require(chromium)
+        let out = scratch.file("dom-\(UUID().uuidString).html")
+        let p = try DaemonProcess(
+            arguments: ["--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=5000", "--dump-dom", url],
+            outputPath: out + ".log", executable: chromium)
+        defer { p.kill(SIGKILL) }
+        guard try await p.waitExit(timeout: .seconds(90)) != nil else { throw DaemonTestError("chromium did not finish") }
+        // Chromium writes the DOM to stdout (and its diagnostics to stderr): both went to the log file.
+        let text = p.output
+        guard let start = text.range(of: "<html"), let end = text.range(of: "</html>", options: .backwards) else {
+            throw DaemonTestError("no DOM from chromium:\n\(text.suffix(2000))")
+        }
+        return String(text[start.lowerBound..<end.upperBound])
+    }
+
+    @Test(.enabled(if: chromium != nil, "chromium is not installed (apt-get install chromium)"))
+    func pageShowsStatusScheduleAndAPassWithItsFrames() async throws {
+        let scratch = try DaemonEndToEndTests.Scratch()
+        let config = try DaemonEndToEndTests.config(scratch, [("us04.wav", 42702), ("quetzal1.wav", 45598)], speed: 0, gap: 0)
+        let daemon = try DaemonProcess(arguments: ["run", "--config", config, "--listen", "127.0.0.1:0"], outputPath: scratch.file("log"))
+        defer { daemon.kill(SIGKILL) }
+        let base = try await daemon.waitForURL()
+        for _ in 0..<600 {
+            if try await DaemonHTTP.json(base + "/api/schedule")["finished"] as? Bool == true { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let dom = try await Self.dumpDOM(base + "/?live=0#pass-1", scratch: scratch)
+        #expect(dom.contains("<span id=\"station\">e2e</span>"), "\(dom.prefix(3000))")
+        #expect(dom.contains("receiver: file 2 recordings"), "status lists the receiver")
+        #expect(dom.contains("<td id=\"framesStored\">9</td>"), "status counts 8 + 1 stored frames")
+        // Schedule: both recordings played.
+        #expect(dom.components(separatedBy: "<td>done</td>").count - 1 == 2)
+        // Passes table: both passes, with their frame counts.
+        #expect(dom.contains("<td>COLUMBIA</td><td>42702</td><td>scheduled</td>"))
+        #expect(dom.contains("<td>Quetzal-1</td><td>45598</td><td>scheduled</td>"))
+        // The pass view (#pass-1): its frames, the reference ones among the good ones.
+        #expect(dom.contains("<h3>Pass 1: COLUMBIA</h3>"))
+        for hex in try RecordingManifest.expected("us04.wav") { #expect(dom.contains("<td class=\"hex\">\(hex)</td>"), "frame \(hex.prefix(16))") }
+        // Frames by satellite and time (first page: all 9 frames of both passes).
+        #expect(dom.contains("frames 1–9"))
+        #expect(dom.contains("off (?live=0)"))
+    }
+
+    @Test func liveFramesStreamOverServerSentEvents() async throws {
+        let scratch = try DaemonEndToEndTests.Scratch()
+        // Slow enough that the stream is open before the first frame.
+        let config = try DaemonEndToEndTests.config(scratch, [("us04.wav", 42702)], speed: 0.5)
+        let daemon = try DaemonProcess(arguments: ["run", "--config", config, "--listen", "127.0.0.1:0"], outputPath: scratch.file("log"))
+        defer { daemon.kill(SIGKILL) }
+        let base = try await daemon.waitForURL()
+        let port = try #require(Int(base.split(separator: ":").last ?? ""))
+        // Blocking reads with a 1 s receive timeout; the suite is serialized, so this holds one pool thread.
+        let frames = try DaemonHTTP.liveFrames(host: "127.0.0.1", port: port, count: 8, timeout: .seconds(60))
+        #expect(frames.count == 8, "\(daemon.output)")
+        #expect(frames.map { $0["sequence"] as? Int } == Array(0..<8))
+        #expect(frames.allSatisfy { $0["norad"] as? Int == 42702 && $0["pass_id"] as? Int == 1 })
+        let good = Set(frames.filter { $0["checks_ok"] as? Bool == true }.compactMap { $0["hex"] as? String })
+        #expect(good == (try RecordingManifest.expected("us04.wav")))
+        // Every streamed frame was already stored.
+        let stored = try await DaemonHTTP.items(base + "/api/passes/1/frames")
+        #expect(Set(stored.compactMap { $0["hex"] as? String }).isSuperset(of: Set(frames.compactMap { $0["hex"] as? String })))
+    }
+}
