@@ -1,0 +1,120 @@
+import Foundation
+import GroundStation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A throwaway PostgreSQL server for one test: initdb in a fresh temporary folder, listening on a free
+/// loopback port with scram-sha-256 password authentication, fsync off; `stop()` (also from deinit)
+/// shuts it down and removes the folder. Runs the server as user `postgres` when we are root.
+final class PostgresTestServer: @unchecked Sendable {
+    static let binDirectory: String? = {
+        let base = "/usr/lib/postgresql"
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
+        let sorted = versions.compactMap { Int($0) }.sorted(by: >)
+        for v in sorted where FileManager.default.isExecutableFile(atPath: "\(base)/\(v)/bin/initdb") {
+            return "\(base)/\(v)/bin"
+        }
+        return nil
+    }()
+
+    /// Why the tests skip, when they must: nil when a server can be started.
+    static var unavailableReason: String? {
+        binDirectory == nil ? "no PostgreSQL binaries (/usr/lib/postgresql/*/bin/initdb): install the postgresql package" : nil
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    let directory: String
+    let port: Int
+    let password = "gsd-test-\(UInt32.random(in: 0...UInt32.max))"
+    private let bin: String
+    private let asPostgres: Bool
+    private var running = false
+    private var databaseCounter = 0
+    private let lock = NSLock()
+
+    init() throws {
+        guard let bin = Self.binDirectory else { throw Failure(description: Self.unavailableReason ?? "") }
+        self.bin = bin
+        asPostgres = geteuid() == 0
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("gsd-pg-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        port = Int(try ModemTestSupport.freePort())
+        do {
+            if asPostgres {
+                try FileManager.default.setAttributes([.ownerAccountName: "postgres"], ofItemAtPath: directory)
+            }
+            let pwfile = directory + "/pwfile"
+            try password.write(toFile: pwfile, atomically: false, encoding: .utf8)
+            if asPostgres { try FileManager.default.setAttributes([.ownerAccountName: "postgres"], ofItemAtPath: pwfile) }
+            try runTool(
+                "initdb", ["-D", directory + "/data", "-U", "postgres", "--pwfile=" + pwfile, "--auth-local=trust",
+                           "--auth-host=scram-sha-256", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"])
+            try runTool(
+                "pg_ctl", ["-D", directory + "/data", "-l", directory + "/log", "-w", "-t", "60", "-o",
+                           "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off", "start"])
+            running = true
+        } catch {
+            try? FileManager.default.removeItem(atPath: directory)
+            throw error
+        }
+    }
+
+    deinit { stop() }
+
+    func stop() {
+        let wasRunning = lock.withLock {
+            defer { running = false }
+            return running
+        }
+        if wasRunning {
+            try? runTool("pg_ctl", ["-D", directory + "/data", "-m", "fast", "-w", "stop"])
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Creates an empty database and returns the store configuration for it (password auth over TCP).
+    func makeDatabase() throws -> PostgresStoreConfiguration {
+        let name = lock.withLock {
+            databaseCounter += 1
+            return "gsd_test_\(databaseCounter)"
+        }
+        try runTool("psql", ["-h", directory, "-p", "\(port)", "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-c", "CREATE DATABASE \(name)"])
+        return configuration(database: name)
+    }
+
+    func configuration(database: String) -> PostgresStoreConfiguration {
+        PostgresStoreConfiguration(
+            host: "127.0.0.1", port: port, username: "postgres", password: password, database: database, tls: .disable)
+    }
+
+    /// Runs SQL through psql over the local socket; its output.
+    @discardableResult
+    func psql(_ database: String, _ sql: String) throws -> String {
+        try runTool("psql", ["-h", directory, "-p", "\(port)", "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql])
+    }
+
+    /// Runs a PostgreSQL tool to completion (from /, as postgres when root); its output, or an error with it.
+    @discardableResult
+    private func runTool(_ tool: String, _ arguments: [String]) throws -> String {
+        let output = directory + "/\(tool)-\(UUID().uuidString).out"
+        let command = [bin + "/" + tool] + arguments
+        let argv = asPostgres
+            ? ["/bin/sh", "-c", "cd / && exec \"$@\"", "sh", "runuser", "-u", "postgres", "--"] + command
+            : ["/bin/sh", "-c", "cd / && exec \"$@\"", "sh"] + command
+        let child = try TestChild(argv, output: output)
+        let status = child.wait(timeout: .seconds(120))
+        let text = ModemTestSupport.log(output)
+        try? FileManager.default.removeItem(atPath: output)
+        if status == nil { child.kill() }
+        guard status == 0 else {
+            let serverLog = ModemTestSupport.log(directory + "/log")
+            throw Failure(description: "\(tool) \(arguments.joined(separator: " ")) failed (\(status.map { "exit \($0)" } ?? "timeout")): \(text)\nserver log: \(serverLog.suffix(2000))")
+        }
+        return text
+    }
+}
