@@ -8,6 +8,8 @@ let package = Package(
         .executable(name: "gsd", targets: ["gsd"]),
         .library(name: "TelemetryDecode", targets: ["TelemetryDecode"]),
         .library(name: "GroundStation", targets: ["GroundStation"]),
+        // The emulated RTL-SDR as a preloadable library, for other processes (rtl_sdr, rtl_tcp, SoapySDR).
+        .library(name: "RTLSDREmulator", type: .dynamic, targets: ["RTLSDREmulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -51,13 +53,20 @@ let package = Package(
             pkgConfig: "umockdev-1.0",
             providers: [.apt(["libumockdev-dev"])]
         ),
+        // Test-only: an RTL2832U + R820T dongle emulated on a umockdev testbed (C11).
+        .target(
+            name: "RTLSDREmulator",
+            dependencies: ["CUMockdev"],
+            path: "Tests/Emulators/RTLSDREmulator",
+            exclude: ["README.md"]
+        ),
         // Pure, I/O-free signal and frame processing.
         .target(name: "TelemetryDecode"),
         // Everything that touches devices, files and the network.
         .target(
             name: "GroundStation",
             dependencies: [
-                "TelemetryDecode", "CLibUSB", "CLibUDev", "CLibPNG",
+                "TelemetryDecode", "CLibUSB", "CLibUDev", "CLibPNG", "CSoapySDR",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -86,7 +95,7 @@ let package = Package(
         .testTarget(
             name: "GroundStationTests",
             dependencies: [
-                "GroundStation", "TelemetryDecode", "CUMockdev",
+                "GroundStation", "TelemetryDecode", "CUMockdev", "RTLSDREmulator",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             // Read from the source tree by path, not bundled.

@@ -20,6 +20,7 @@ enum BenchmarkCatalog {
         .sgp4,
         .hdlc,
         .replay,
+        .usbStream,
     ]
 
     static func named(_ name: String) -> Benchmark? { all.first { $0.name == name } }

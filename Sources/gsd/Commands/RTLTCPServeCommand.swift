@@ -9,20 +9,21 @@ import Glibc
 struct RTLTCPServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rtl-tcp",
-        abstract: "Serve a cu8 IQ recording (or, later, a local dongle) to rtl_tcp clients.",
+        abstract: "Serve a local RTL-SDR (--device) or a cu8 IQ recording (--file) to rtl_tcp clients.",
         discussion: """
             Listens on --listen HOST:PORT (port 0 picks a free one; the address is printed on stderr) and \
             speaks the rtl_tcp protocol to any client (SDR++, gqrx, GNU Radio, gsd): the 12-byte RTL0 header, \
             then the recording's cu8 IQ bytes, once (the connection closes at the end) or --loop, paced at the \
             sample rate with --realtime or as fast as the client reads. Client commands are logged on stderr; \
             a recording cannot retune, so frequency and gain commands are only acknowledged, and a sample-rate \
-            command changes the pacing. --device needs the USB driver, which is not implemented yet.
+            command changes the pacing. With --device the local dongle (native USB driver) is served: commands \
+            retune it (frequency, rate, gain, ppm, AGC, direct sampling, bias tee) and samples flow at its rate.
             """)
 
     @Option(help: "Recording to serve: cu8 IQ as SigMF, or raw with --format cu8 --rate HZ.")
     var file: String?
 
-    @Option(help: "Local RTL-SDR by serial or index (needs the USB driver: not implemented yet).")
+    @Option(help: "Local RTL-SDR by serial or index (0 = the first dongle).")
     var device: String?
 
     @Option(help: "Raw sample format of --file (only cu8 is served).")
@@ -52,6 +53,83 @@ struct RTLTCPServeCommand: ParsableCommand {
     @Option(help: "Stop serving after this many seconds (default: until interrupted).")
     var seconds: Double?
 
+    @Option(help: "Initial centre frequency (Hz) of --device.")
+    var frequency: Double = 100_000_000
+
+    @Option(help: "Initial sample rate (Sps) of --device.")
+    var sampleRate: Double = 2_048_000
+
+    /// Serves the local dongle: one client at a time streams from it; its commands drive it.
+    private func serveDevice(_ selector: String) throws {
+        let endpoint: (host: String, port: UInt16)
+        do { endpoint = try parseRTLTCPEndpoint(listen, allowPortZero: true) } catch { throw ValidationFailure(error.description) }
+        let context: USBContext
+        do { context = try USBContext() } catch { throw ValidationFailure("gsd: rtl_tcp: \(error)") }
+        defer { context.close() }
+        let dongle: RTLSDRDevice
+        do {
+            dongle = try RTLSDRDevice.open(RTLSDRDevice.Selector(selector), context: context)
+            try dongle.setSampleRate(sampleRate)
+            try dongle.setCenterFrequency(UInt64(frequency.rounded()))
+        } catch { throw ValidationFailure("gsd: rtl_tcp: --device \(selector): \(error)") }
+        defer { dongle.close() }
+        let config = GroundStation.RTLTCPServer.Configuration(
+            host: endpoint.host, port: endpoint.port,
+            header: RTLTCPHeader(tunerType: dongle.tuner == .r828d ? .r828d : .r820t, gainCount: UInt32(dongle.gains.count)),
+            sampleRate: dongle.sampleRate, pacing: .asFastAsPossible, loop: false, maximumClients: 1)
+        let server: GroundStation.RTLTCPServer
+        do {
+            server = try GroundStation.RTLTCPServer(
+                configuration: config,
+                onEvent: { event in
+                    if case .command(_, let command, _) = event {
+                        printError("gsd: rtl_tcp: \(command): \(Self.apply(command, to: dongle))")
+                    } else {
+                        printError("gsd: rtl_tcp: \(event)")
+                    }
+                },
+                makeSource: { try RTLSDRSampleSource(device: dongle) })
+        } catch { throw ValidationFailure("\(error)") }
+        defer { server.stop() }
+        printError("gsd: rtl_tcp: serving RTL-SDR \(dongle.name) (\(dongle.settingsDescription)) on \(server.endpoint)")
+        fflush(nil)
+        let deadline: ContinuousClock.Instant? = seconds.map { ContinuousClock.now + .milliseconds(Int64($0 * 1000)) }
+        while true {
+            if let deadline, ContinuousClock.now >= deadline { break }
+            var ts = timespec(tv_sec: 0, tv_nsec: 100_000_000)
+            _ = nanosleep(&ts, nil)
+        }
+        printError("gsd: rtl_tcp: stopping after \(server.bytesSent) bytes sent")
+    }
+
+    /// Applies a client's command to the dongle; returns what happened, for the log.
+    static func apply(_ command: RTLTCPCommand, to dongle: RTLSDRDevice) -> String {
+        do {
+            switch command.kind {
+            case .frequency?: try dongle.setCenterFrequency(UInt64(command.value)); return "tuned"
+            case .sampleRate?:
+                let actual = try dongle.setSampleRate(Double(command.value))
+                return "rate \(actual) Sps"
+            case .gainMode?: if command.value == 0 { try dongle.setGain(.automatic) }; return "gain mode set"
+            case .gain?:
+                let reached = try dongle.setGain(.manual(dB: Double(command.signedValue) / 10))
+                return "gain " + (reached.map { "\($0) dB" } ?? "auto")
+            case .gainByIndex?:
+                let reached = try dongle.setGain(index: Int(command.value))
+                return "gain " + (reached.map { "\($0) dB" } ?? "auto")
+            case .frequencyCorrection?: try dongle.setFrequencyCorrection(ppm: Int(command.signedValue)); return "corrected"
+            case .agcMode?: try dongle.setRTLAGC(command.value != 0); return "RTL AGC \(command.value != 0 ? "on" : "off")"
+            case .directSampling?: try dongle.setDirectSampling(Int(command.value)); return "direct sampling \(command.value)"
+            case .offsetTuning?: try dongle.setOffsetTuning(command.value != 0); return "offset tuning \(command.value != 0)"
+            case .biasTee?: try dongle.setBiasTee(command.value != 0); return "bias tee \(command.value != 0 ? "on" : "off")"
+            case .testMode?: try dongle.setTestMode(command.value != 0); return "test mode \(command.value != 0)"
+            default: return "ignored"
+            }
+        } catch {
+            return "failed: \(error)"
+        }
+    }
+
     func validate() throws {
         if (file == nil) == (device == nil) { throw ValidationError("Give exactly one of --file RECORDING or --device SERIAL|INDEX.") }
         if maxClients < 1 { throw ValidationError("--max-clients must be at least 1.") }
@@ -60,9 +138,7 @@ struct RTLTCPServeCommand: ParsableCommand {
     }
 
     func run() throws {
-        if let device {
-            throw ValidationFailure("--device \(device): USB driver not implemented yet (the RTL-SDR driver does not exist in gsd yet); serve a recording with --file")
-        }
+        if let device { return try serveDevice(device) }
         guard let file else { throw ValidationFailure("no --file given") }
         let endpoint: (host: String, port: UInt16)
         do { endpoint = try parseRTLTCPEndpoint(listen, allowPortZero: true) } catch { throw ValidationFailure(error.description) }

@@ -1,0 +1,108 @@
+import CSoapySDR
+
+/// Any SoapySDR receiver (rtlsdr, airspy, hackrf, ... modules) as a pipeline `SampleSource`, through
+/// SoapySDR's C API: the device is made from an argument string ("driver=rtlsdr,serial=..."), tuned,
+/// and read as CS8, which is handed on as cu8 (each byte + 128) so the existing cu8 chains apply.
+/// Overflows reported by the driver are counted in `overflows`. `close()` ends the stream (read → 0).
+public final class SoapySDRSampleSource: SampleSource, @unchecked Sendable {
+    // @unchecked: `read` is called by one thread at a time (the pipeline's source thread); `close`
+    // only sets an atomic flag checked between reads; the C handles are immutable.
+    public struct Configuration: Sendable {
+        /// SoapySDR device arguments, e.g. "driver=rtlsdr" or "driver=rtlsdr,serial=00000001".
+        public var arguments: String
+        public var frequency: Double
+        public var sampleRate: Double
+        /// Gain in dB; nil: the driver's automatic gain.
+        public var gain: Double?
+        public var channel: Int
+
+        public init(arguments: String, frequency: Double, sampleRate: Double, gain: Double? = nil, channel: Int = 0) {
+            self.arguments = arguments
+            self.frequency = frequency
+            self.sampleRate = sampleRate
+            self.gain = gain
+            self.channel = channel
+        }
+    }
+
+    public let configuration: Configuration
+    /// The rate the device reports after setting it.
+    public let actualSampleRate: Double
+    /// Overflow reports (samples lost in the driver).
+    public private(set) var overflows = 0
+    private let device: OpaquePointer
+    private let stream: OpaquePointer
+    private let closedFlag = USBAtomicInt()
+
+    public init(configuration c: Configuration) throws(SoapySDRError) {
+        configuration = c
+        var kwargs = SoapySDRKwargs_fromString(c.arguments)
+        defer { SoapySDRKwargs_clear(&kwargs) }
+        guard let dev = SoapySDRDevice_make(&kwargs) else { throw SoapySDRError(operation: "make device '\(c.arguments)'") }
+        device = dev
+        let rx = Int32(SOAPY_SDR_RX)
+        let ch = c.channel
+        func check(_ rc: Int32, _ what: String) throws(SoapySDRError) {
+            if rc != 0 { throw SoapySDRError(operation: "\(what) on '\(c.arguments)'", code: rc) }
+        }
+        do {
+            try check(SoapySDRDevice_setSampleRate(dev, rx, ch, c.sampleRate), "set sample rate \(c.sampleRate)")
+            try check(SoapySDRDevice_setFrequency(dev, rx, ch, c.frequency, nil), "set frequency \(c.frequency)")
+            if let g = c.gain {
+                try check(SoapySDRDevice_setGainMode(dev, rx, ch, false), "manual gain mode")
+                try check(SoapySDRDevice_setGain(dev, rx, ch, g), "set gain \(g)")
+            } else {
+                try check(SoapySDRDevice_setGainMode(dev, rx, ch, true), "automatic gain mode")
+            }
+        } catch {
+            SoapySDRDevice_unmake(dev)
+            throw error
+        }
+        actualSampleRate = SoapySDRDevice_getSampleRate(dev, rx, ch)
+        var channels = [ch]
+        guard let s = SoapySDRDevice_setupStream(dev, rx, "CS8", &channels, 1, nil) else {
+            let e = SoapySDRError(operation: "set up a CS8 stream on '\(c.arguments)'")
+            SoapySDRDevice_unmake(dev)
+            throw e
+        }
+        stream = s
+        let rc = SoapySDRDevice_activateStream(dev, s, 0, 0, 0)
+        if rc != 0 {
+            SoapySDRDevice_closeStream(dev, s)
+            SoapySDRDevice_unmake(dev)
+            throw SoapySDRError(operation: "activate the stream on '\(c.arguments)'", code: rc)
+        }
+    }
+
+    deinit {
+        SoapySDRDevice_deactivateStream(device, stream, 0, 0)
+        SoapySDRDevice_closeStream(device, stream)
+        SoapySDRDevice_unmake(device)
+    }
+
+    /// Ends the stream: the next `read` returns 0.
+    public func close() { closedFlag.store(1) }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard let base = buffer.baseAddress, buffer.count >= 2 else { return 0 }
+        while closedFlag.load() == 0 {
+            var buffs: [UnsafeMutableRawPointer?] = [base]
+            var flags: Int32 = 0
+            var timeNs: Int64 = 0
+            let n = SoapySDRDevice_readStream(device, stream, &buffs, buffer.count / 2, &flags, &timeNs, 500_000)
+            if n > 0 {
+                let bytes = Int(n) * 2
+                let p = base.assumingMemoryBound(to: UInt8.self)
+                for i in 0..<bytes { p[i] ^= 0x80 }  // CS8 → cu8
+                return bytes
+            }
+            if n == SOAPY_SDR_TIMEOUT { continue }
+            if n == SOAPY_SDR_OVERFLOW {
+                overflows += 1
+                continue
+            }
+            throw SoapySDRError(operation: "read stream on '\(configuration.arguments)'", code: n)
+        }
+        return 0
+    }
+}

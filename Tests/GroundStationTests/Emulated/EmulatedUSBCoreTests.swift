@@ -1,0 +1,116 @@
+import Foundation
+import GroundStation
+import Testing
+
+/// The USB core (context, device list, open, control/bulk transfers, async streams, errors) on the
+/// emulated dongle; part of the serialised emulated suite (one testbed per process).
+extension EmulatedRTLSDRTests {
+    @Test func usbCoreListsTheDongleWithItsPortAndStrings() throws {
+        let dongle = try EmulatedDongle(serial: "LIST0001")
+        defer { withExtendedLifetime(dongle) {} }
+        let context = try USBContext()
+        defer { context.close() }
+        let all = try context.devices(readStringsOf: [USBDeviceID(vendor: 0x0bda, product: 0x2838)])
+        let d = try #require(all.first { $0.vendorID == 0x0bda && $0.productID == 0x2838 })
+        #expect(d.bus == 1)
+        #expect(UInt32(d.address) == dongle.state.devnum)
+        #expect(d.ports == [1])
+        #expect(d.portPath == "1-1")
+        #expect(d.serial == "LIST0001")
+        #expect(d.manufacturer == "Realtek")
+        #expect(d.product == "RTL2838UHIDIR")
+    }
+
+    @Test func usbCoreOpensByIDSerialIndexAndBusPort() throws {
+        let dongle = try EmulatedDongle(serial: "OPEN0001")
+        defer { withExtendedLifetime(dongle) {} }
+        let context = try USBContext()
+        defer { context.close() }
+        let selectors: [USBDeviceSelector] = [
+            .id(vendor: 0x0bda, product: 0x2838), .id(vendor: 0x0bda, product: 0x2838, serial: "OPEN0001"),
+            .index(0, among: [USBDeviceID(vendor: 0x0bda, product: 0x2838)]), .busPort(bus: 1, ports: [1]),
+        ]
+        for s in selectors {
+            let h = try context.open(s)
+            #expect(h.info.serial == nil || h.info.serial == "OPEN0001", "\(s)")
+            h.close()
+        }
+        do {
+            _ = try context.open(.id(vendor: 0x0bda, product: 0x2838, serial: "NOPE"))
+            Issue.record("opened a device with a serial nobody has")
+        } catch {
+            #expect(error.isNotFound)
+            #expect(error.name == "LIBUSB_ERROR_NOT_FOUND")
+            #expect(error.description.contains("serial NOPE"))
+        }
+        #expect(throws: USBError.self) { try context.open(.busPort(bus: 1, ports: [2])) }
+        _ = dongle
+    }
+
+    @Test func usbCoreControlTransfersAndASynchronousBulkRead() throws {
+        let dongle = try EmulatedDongle()
+        defer { withExtendedLifetime(dongle) {} }
+        let context = try USBContext()
+        defer { context.close() }
+        let h = try context.open(.id(vendor: 0x0bda, product: 0x2838))
+        defer { h.close() }
+        try h.claim(interface: 0)
+        #expect(dongle.state.claimed == 1)
+        // USB block register 0x2000 (USB_SYSCTL): write, read back.
+        try h.controlOut(requestType: 0x40, request: 0, value: 0x2000, index: 1 << 8 | 0x10, data: [0x09])
+        #expect(try h.controlIn(requestType: 0xC0, request: 0, value: 0x2000, index: 1 << 8, length: 1) == [0x09])
+        // A block the chip does not have stalls.
+        do {
+            _ = try h.controlIn(requestType: 0xC0, request: 0, value: 0, index: 9 << 8, length: 1, operation: "read block 9")
+            Issue.record("no stall")
+        } catch {
+            #expect(error.isStall)
+            #expect(error.description.hasPrefix("read block 9: LIBUSB_ERROR_PIPE"))
+        }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16384, alignment: 16)
+        defer { buffer.deallocate() }
+        let n = try h.bulkTransfer(endpoint: 0x81, buffer: buffer)
+        #expect(n == 16384)
+        var checker = CounterPatternChecker()
+        checker.check(UnsafeRawBufferPointer(buffer))
+        #expect(checker.firstMismatch == nil)
+        try h.release(interface: 0)
+        #expect(dongle.state.claimed == 0)
+    }
+
+    @Test func usbCoreBulkStreamKeepsTheConfiguredTransfersInFlightAndCancels() throws {
+        let dongle = try EmulatedDongle(paced: false)
+        defer { withExtendedLifetime(dongle) {} }
+        let context = try USBContext()
+        defer { context.close() }
+        let h = try context.open(.id(vendor: 0x0bda, product: 0x2838))
+        defer { h.close() }
+        try h.claim(interface: 0)
+        let chunks = Collected<Int>()
+        let ends = Collected<String>()
+        let checker = LockedChecker()
+        let stream = try USBBulkStream(
+            device: h, configuration: .init(endpoint: 0x81, transferCount: 3, transferSize: 32768),
+            onData: { bytes in
+                checker.check(bytes)
+                chunks.append(bytes.count)
+            },
+            onEnd: { ends.append("\($0)") })
+        try stream.start()
+        #expect(chunks.wait(timeout: .seconds(10)) { $0.count >= 64 })
+        stream.cancel()
+        #expect(stream.waitUntilEnded(timeout: .seconds(5)))
+        #expect(ends.all == ["cancelled"])
+        #expect(chunks.all.allSatisfy { $0 == 32768 })
+        #expect(checker.mismatch == nil)
+        #expect(dongle.state.discarded_urbs <= 3)
+        #expect(UInt64(chunks.all.count) * 32768 == dongle.state.bulk_bytes)
+    }
+}
+
+final class LockedChecker: @unchecked Sendable {
+    private let lock = NSLock()
+    private var checker = CounterPatternChecker()
+    func check(_ b: UnsafeRawBufferPointer) { lock.withLock { checker.check(b) } }
+    var mismatch: Int? { lock.withLock { checker.firstMismatch } }
+}
