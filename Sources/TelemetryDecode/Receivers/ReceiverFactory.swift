@@ -81,6 +81,13 @@ public enum ReceiverFactory {
         case .ideasSat: return IDEASSatDeframer()
         case .reaktorHelloWorld: return ReaktorHelloWorldDeframer()
         case .sNET: return SNETDeframer()
+        case .ngham, .nghamNoRS: return NGHamDeframer(.init(framing: spec.framing.rawValue))
+        case .smogPRA, .smog1RA:
+            let size = spec.frameSize ?? 128
+            guard size == 128 || size == 256 else { throw .missingParameter("frame_size 128 or 256", transmitter: spec.name) }
+            return SMOGRADeframer(.init(frameSize: size, smog1: spec.framing == .smog1RA))
+        case .smogPSignalling: return SMOGPSignallingDeframer()
+        case .smog1Signalling: return SMOGPSignallingDeframer(.init(smog1: true, framing: "SMOG-1 Signalling"))
         default: throw .unsupportedFraming(spec.framing)
         }
     }

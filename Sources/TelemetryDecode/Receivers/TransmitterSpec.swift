@@ -29,6 +29,12 @@ public enum Framing: String, Sendable, Hashable, CaseIterable {
     case ideasSat = "IDEASSat"
     case reaktorHelloWorld = "Reaktor Hello World"
     case sNET = "S-NET"
+    case ngham = "NGHam"
+    case nghamNoRS = "NGHam no Reed Solomon"
+    case smogPRA = "SMOG-P RA"
+    case smog1RA = "SMOG-1 RA"
+    case smogPSignalling = "SMOG-P Signalling"
+    case smog1Signalling = "SMOG-1 Signalling"
 }
 
 /// Everything the receive chain needs to know about one transmitter: plain data from the catalogue
