@@ -115,6 +115,9 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzAX25", ["TelemetryDecode"]),
     ("FuzzCCSDS", ["TelemetryDecode"]),
     ("FuzzDeframers", ["TelemetryDecode"]),
+    ("FuzzSampleFiles", ["GroundStation"]),
+    ("FuzzTLE", ["GroundStation"]),
+    ("FuzzCatalogue", ["GroundStation", "TelemetryDecode"]),
 ]
 package.targets += fuzzTargets.map {
     .executableTarget(name: $0.name, dependencies: $0.dependencies, path: "Fuzz/Targets/\($0.name)")
