@@ -139,3 +139,52 @@ struct EmulatedUDevTests {
         withExtendedLifetime(bed) {}
     }
 }
+
+/// The async form the daemon uses: present devices, then changes, from the watcher's own thread.
+/// In the same (serialized) suite: one umockdev testbed per process at a time.
+extension EmulatedUDevTests {
+    @Test func streamDeliversPresentDevicesThenArrivalsAndDepartures() async throws {
+        let bed = try EmulatedUDevTestbed()
+        try bed.add(EmulatedUDevTestbed.rootHub)
+        try bed.add(EmulatedUDevTestbed.rtlSDR)
+        let stream = DeviceWatchStream.changes(source: .udev, pollTimeout: .milliseconds(50))
+        var iterator = stream.makeAsyncIterator()
+        let present = try await Self.next(&iterator)
+        #expect(present?.device.syspath == EmulatedUDevTestbed.rtlPath)
+        if case .arrived = present {} else { Issue.record("expected the present device as an arrival, got \(String(describing: present))") }
+
+        try bed.add(EmulatedUDevTestbed.blogV4)
+        let arrival = try await Self.next(&iterator)
+        #expect(arrival?.device.syspath == EmulatedUDevTestbed.v4Path)
+        if case .arrived = arrival {} else { Issue.record("expected an arrival, got \(String(describing: arrival))") }
+
+        bed.uevent(EmulatedUDevTestbed.v4Path, "remove")
+        let departure = try await Self.next(&iterator)
+        #expect(departure?.device.syspath == EmulatedUDevTestbed.v4Path)
+        if case .departed = departure {} else { Issue.record("expected a departure, got \(String(describing: departure))") }
+        withExtendedLifetime(bed) {}
+    }
+
+    /// The next change, or nil after 10 s (a missing event fails the test instead of hanging it).
+    static func next(_ iterator: inout AsyncThrowingStream<DeviceChange, any Error>.Iterator) async throws -> DeviceChange? {
+        let box = IteratorBox(iterator)
+        defer { iterator = box.iterator }
+        return try await withThrowingTaskGroup(of: DeviceChange?.self) { group in
+            group.addTask { try await box.next() }
+            group.addTask {
+                try await Task.sleep(for: .seconds(10))
+                return nil
+            }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+
+    /// Lets the iterator cross into a child task (only one task uses it at a time).
+    final class IteratorBox: @unchecked Sendable {
+        var iterator: AsyncThrowingStream<DeviceChange, any Error>.Iterator
+        init(_ iterator: AsyncThrowingStream<DeviceChange, any Error>.Iterator) { self.iterator = iterator }
+        func next() async throws -> DeviceChange? { try await iterator.next() }
+    }
+}
