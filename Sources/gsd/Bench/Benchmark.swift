@@ -20,6 +20,7 @@ enum BenchmarkCatalog {
         .sgp4,
         .hdlc,
         .replay,
+        .resampler, .resamplerAudio,
         .usbStream,
     ]
 
