@@ -8,6 +8,8 @@ public struct Satellite: Sendable, Hashable {
     public var transmitters: [TransmitterSpec]
     /// The catalogue file it came from.
     public var source: String
+    /// Telemetry definition names (catalogue/telemetry) per transmitter name, tried in order.
+    public var telemetry: [String: [String]] = [:]
 
     public init(name: String, alternativeNames: [String] = [], norad: Int, transmitters: [TransmitterSpec], source: String) {
         self.name = name
@@ -21,5 +23,13 @@ public struct Satellite: Sendable, Hashable {
     public func matches(name query: String) -> Bool {
         let q = query.lowercased()
         return name.lowercased() == q || alternativeNames.contains { $0.lowercased() == q }
+    }
+
+    /// The telemetry definitions for frames of `transmitter` (every transmitter's, in order, when nil or unknown).
+    public func telemetryDefinitions(transmitter: String?) -> [String] {
+        if let transmitter, let names = telemetry[transmitter] { return names }
+        var all: [String] = []
+        for t in transmitters { for n in telemetry[t.name] ?? [] where !all.contains(n) { all.append(n) } }
+        return all
     }
 }

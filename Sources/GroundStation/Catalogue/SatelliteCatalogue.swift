@@ -66,12 +66,24 @@ public struct SatelliteCatalogue: Sendable {
             throw .invalid(file: path, key: "transmitters", problem: "missing or empty list")
         }
         var transmitters: [TransmitterSpec] = []
+        var telemetry: [String: [String]] = [:]
         for (i, item) in list.enumerated() {
             let key = "transmitters[\(i)]"
             guard let t = item as? [String: Any] else { throw .invalid(file: path, key: key, problem: "expected a mapping") }
-            transmitters.append(try transmitter(Fields(map: t, file: path, prefix: key + ".")))
+            let spec = try transmitter(Fields(map: t, file: path, prefix: key + "."))
+            transmitters.append(spec)
+            if let names = t["telemetry"] {
+                // One definition name or a list, tried in order (catalogue/telemetry/*.yml).
+                let list = (names as? String).map { [$0] } ?? (names as? [Any])?.compactMap { $0 as? String }
+                guard let list, !list.isEmpty, list.count == ((names as? [Any])?.count ?? 1) else {
+                    throw .invalid(file: path, key: key + ".telemetry", problem: "expected a definition name or a list of names")
+                }
+                telemetry[spec.name] = list
+            }
         }
-        return Satellite(name: name, alternativeNames: alternative, norad: norad, transmitters: transmitters, source: path)
+        var satellite = Satellite(name: name, alternativeNames: alternative, norad: norad, transmitters: transmitters, source: path)
+        satellite.telemetry = telemetry
+        return satellite
     }
 
     static func transmitter(_ f: Fields) throws(CatalogueError) -> TransmitterSpec {

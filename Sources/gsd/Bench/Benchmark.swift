@@ -22,6 +22,7 @@ enum BenchmarkCatalog {
         .replay,
         .resampler, .resamplerAudio,
         .usbStream,
+        .telemetry,
     ]
 
     static func named(_ name: String) -> Benchmark? { all.first { $0.name == name } }

@@ -72,6 +72,7 @@ struct ReplayCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (specs, satName) = try transmitters()
+        let telemetry = output == "json" ? ReplayTelemetry.load(catalogue: catalogue, satellite: satName) : nil
         var sampleFormat: SampleFormat? = nil
         if let format {
             guard let f = SampleFormat(name: format) else { throw ValidationError("unknown --format '\(format)'") }
@@ -102,7 +103,7 @@ struct ReplayCommand: AsyncParsableCommand {
             try kissFile?.write(contentsOf: Data(kiss))
             switch output {
             case "kiss": try out.write(contentsOf: Data(kiss))
-            case "json": print(json(f, satellite: satName))
+            case "json": print(json(f, satellite: satName, telemetry: telemetry))
             default: print(hexString(f.frame.bytes))
             }
         }, progress: showProgress ? { p in
@@ -119,7 +120,7 @@ struct ReplayCommand: AsyncParsableCommand {
                 + "\(String(format: "%.0f", rtf))x realtime")
     }
 
-    func json(_ f: ReceivedFrame, satellite: String?) -> String {
+    func json(_ f: ReceivedFrame, satellite: String?, telemetry: ReplayTelemetry? = nil) -> String {
         var o = JSONLine()
         o.add("time", (f.time * 1000).rounded() / 1000)
         if let satellite { o.add("satellite", satellite) }
@@ -129,6 +130,7 @@ struct ReplayCommand: AsyncParsableCommand {
         o.add("hex", hexString(f.frame.bytes))
         o.add("check", f.frame.checkPassed ? "passed" : "failed")
         o.add("corrected", f.frame.correctedSymbols)
+        if let t = telemetry?.json(f) { o.addRaw("telemetry", t) }
         return o.text
     }
 

@@ -1,0 +1,144 @@
+import ArgumentParser
+import Foundation
+import GroundStation
+import TelemetryDecode
+
+struct TelemetryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "telemetry", abstract: "Decode telemetry fields from frames with the catalogue's definitions.",
+        subcommands: [TelemetryDecodeCommand.self, TelemetryDefinitionsCommand.self])
+}
+
+struct TelemetryDecodeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decode",
+        abstract: "Decode frames given as hex: one JSON object per frame on stdout.",
+        discussion: """
+            The satellite's transmitters name their definitions (catalogue/satellites/*.yml, key 'telemetry'); \
+            --definition picks one directly. A frame that does not fit keeps its hex and gets an 'error' naming \
+            the field and byte offset; the exit status is then 1.
+            """)
+
+    @Option(help: "NORAD catalogue number of the satellite.")
+    var norad: Int?
+
+    @Option(help: "Satellite name (or alternative name) in the catalogue.")
+    var satellite: String?
+
+    @Option(help: "Transmitter name, when the satellite's transmitters use different definitions.")
+    var transmitter: String?
+
+    @Option(help: "Decode with this definition (catalogue/telemetry/NAME.yml) instead of the satellite's.")
+    var definition: String?
+
+    @Option(help: "Catalogue folder (default: the one shipped with gsd).")
+    var catalogue: String?
+
+    @Argument(help: "Frames as hex (spaces and colons allowed inside an argument when quoted).")
+    var frames: [String]
+
+    func validate() throws {
+        guard [norad != nil, satellite != nil, definition != nil].filter({ $0 }).count == 1 else {
+            throw ValidationError("give exactly one of --norad, --satellite or --definition")
+        }
+        guard !frames.isEmpty else { throw ValidationError("give at least one frame as hex") }
+    }
+
+    func run() throws {
+        let service: TelemetryService
+        do { service = try TelemetryService.load(catalogue: catalogue) } catch { throw ValidationFailure(error.description) }
+        var definitions: [String]
+        if let definition {
+            guard service.library.plan(named: definition) != nil else {
+                throw ValidationFailure("no telemetry definition named '\(definition)'; see 'gsd telemetry definitions'")
+            }
+            definitions = [definition]
+        } else {
+            let sat = norad.flatMap { service.catalogue.satellite(norad: $0) } ?? satellite.flatMap { service.catalogue.satellite(named: $0) }
+            guard let sat else { throw ValidationFailure("satellite \(norad.map(String.init) ?? satellite ?? "") is not in the catalogue") }
+            if let transmitter, !sat.transmitters.contains(where: { $0.name == transmitter }) {
+                throw ValidationFailure("\(sat.name) has no transmitter '\(transmitter)' (has: \(sat.transmitters.map(\.name).joined(separator: ", ")))")
+            }
+            definitions = sat.telemetryDefinitions(transmitter: transmitter)
+            guard !definitions.isEmpty else { throw ValidationFailure("the catalogue names no telemetry definition for \(sat.name)") }
+        }
+        var failed = false
+        for (i, text) in frames.enumerated() {
+            guard let bytes = Self.bytes(text) else {
+                throw ValidationFailure("frame \(i + 1): not hex: '\(text.prefix(40))'")
+            }
+            var o = JSONLine()
+            o.add("length", bytes.count)
+            o.add("hex", hexString(bytes))
+            if let d = service.library.decode(bytes, definitions: definitions) {
+                o.addRaw("telemetry", TelemetryJSON.render(d))
+                if let e = d.error {
+                    failed = true
+                    printError("gsd: frame \(i + 1): \(d.definition): \(e)")
+                }
+            } else {
+                o.addNull("telemetry")
+                failed = true
+                printError("gsd: frame \(i + 1): no definition of \(definitions.joined(separator: ", ")) applies to \(bytes.count) bytes")
+            }
+            print(o.text)
+        }
+        if failed { throw ExitCode(1) }
+    }
+
+    static func bytes(_ text: String) -> [UInt8]? {
+        let digits = Array(text.utf8.filter { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: ":") })
+        guard digits.count % 2 == 0 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(digits.count / 2)
+        var i = 0
+        while i < digits.count {
+            guard let b = UInt8(String(decoding: digits[i..<i + 2], as: UTF8.self), radix: 16) else { return nil }
+            out.append(b)
+            i += 2
+        }
+        return out
+    }
+}
+
+struct TelemetryDefinitionsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "definitions", abstract: "List the telemetry definitions and the satellites that use them.")
+
+    @Option(help: "Catalogue folder (default: the one shipped with gsd).")
+    var catalogue: String?
+
+    func run() throws {
+        let service: TelemetryService
+        do { service = try TelemetryService.load(catalogue: catalogue) } catch { throw ValidationFailure(error.description) }
+        for name in service.library.plans.keys.sorted() {
+            let users = service.catalogue.satellites.filter { $0.telemetry.values.contains { $0.contains(name) } }.map(\.name)
+            let about = service.library.plans[name]?.definition.description ?? ""
+            print("\(name)\t\(about)\t\(users.joined(separator: ", "))")
+        }
+    }
+}
+
+/// Telemetry decoding for `gsd replay --output json`: the catalogue's definitions for the replayed satellite.
+struct ReplayTelemetry {
+    let service: TelemetryService
+    let norad: Int
+
+    /// Nil (with a warning when the definitions do not load) when there is nothing to decode with.
+    static func load(catalogue: String?, satellite: String?) -> ReplayTelemetry? {
+        guard let satellite else { return nil }
+        do {
+            let service = try TelemetryService.load(catalogue: catalogue)
+            guard let sat = service.catalogue.satellite(named: satellite), !sat.telemetry.isEmpty else { return nil }
+            return ReplayTelemetry(service: service, norad: sat.norad)
+        } catch {
+            printError("gsd: warning: telemetry not decoded: \(error.description)")
+            return nil
+        }
+    }
+
+    /// The `telemetry` JSON of a received frame, nil when no definition applies.
+    func json(_ f: ReceivedFrame) -> String? {
+        service.json(norad: norad, transmitter: f.transmitter, frame: f.frame.bytes)
+    }
+}
