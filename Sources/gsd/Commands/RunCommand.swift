@@ -64,8 +64,12 @@ struct RunCommand: AsyncParsableCommand {
         switch configuration.storage {
         case .sqlite(let path):
             do { store = try SQLitePassStore(path: path) } catch { throw ValidationFailure(error.description) }
-        case .postgresql:
-            throw ValidationFailure("invalid configuration: \(configuration.file): storage.postgresql: PostgreSQL storage is not available in this build yet; use sqlite")
+        case .postgresql(let url):
+            do {
+                store = try await PostgresPassStore.open(try PostgresStoreConfiguration(url: url), logger: logger)
+            } catch {
+                throw ValidationFailure("\(configuration.file): storage.postgresql: \(error)")
+            }
         }
         let daemon: GroundStationDaemon
         do {

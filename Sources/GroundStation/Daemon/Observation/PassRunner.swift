@@ -29,8 +29,14 @@ public struct PassRunner: Sendable {
     public let hub: LiveFrameHub
     public let state: DaemonState
     public let logger: Logger
+    /// Good frames are queued here (durably) after they are stored.
+    public let forwarder: SiDSForwarder?
 
-    public init(store: any PassStore, station: String, metrics: DaemonMetrics, hub: LiveFrameHub, state: DaemonState, logger: Logger) {
+    public init(
+        store: any PassStore, station: String, metrics: DaemonMetrics, hub: LiveFrameHub, state: DaemonState, logger: Logger,
+        forwarder: SiDSForwarder? = nil
+    ) {
+        self.forwarder = forwarder
         self.store = store
         self.station = station
         self.metrics = metrics
@@ -126,6 +132,11 @@ public struct PassRunner: Sendable {
                     metrics.frame(satellite: record.satellite, checksOK: f.frame.checkPassed, latency: latency)
                     await state.frameStored(passID: record.id)
                     await reportRing()
+                    if let forwarder {
+                        do { try await forwarder.enqueue(frame, norad: record.norad) } catch {
+                            logger.error("cannot queue frame for SiDS", metadata: ["pass": "\(record.id)", "error": "\(error)"])
+                        }
+                    }
                     hub.publish(LiveFrameEvent(
                         passID: record.id, sequence: frame.sequence, norad: record.norad, satellite: record.satellite, time: time,
                         hex: frame.bytes.map { String(format: "%02x", $0) }.joined(), checksOK: frame.checksOK,

@@ -13,6 +13,8 @@ public final class GroundStationDaemon: Service, Sendable {
     public let hub: LiveFrameHub
     public let metrics: DaemonMetrics
     public let runner: PassRunner
+    /// Forwards good frames to the `publishing` SiDS endpoints (nil when none are configured).
+    public let forwarder: SiDSForwarder?
     let logger: Logger
     /// Return (ending the service group) once a finite schedule has been played.
     let exitAfterSchedule: Bool
@@ -32,7 +34,27 @@ public final class GroundStationDaemon: Service, Sendable {
         state = DaemonState()
         hub = LiveFrameHub()
         metrics = DaemonMetrics()
-        runner = PassRunner(store: store, station: configuration.station.name, metrics: metrics, hub: hub, state: state, logger: logger)
+        let endpoints = configuration.publishing.filter { $0.kind == "sids" }.compactMap { URL(string: $0.url) }
+        if endpoints.isEmpty {
+            forwarder = nil
+        } else {
+            let s = configuration.station
+            do {
+                try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+                forwarder = try SiDSForwarder(
+                    directory: configuration.dataDirectory,
+                    configuration: .init(
+                        station: SiDSStation(callsign: s.callsign ?? s.name, latitude: s.location.latitude, longitude: s.location.longitude),
+                        endpoints: endpoints),
+                    logger: logger)
+            } catch {
+                throw ConfigurationError(
+                    file: configuration.file, key: "publishing", problem: "cannot open the SiDS outbox in \(configuration.dataDirectory): \(error)")
+            }
+        }
+        runner = PassRunner(
+            store: store, station: configuration.station.name, metrics: metrics, hub: hub, state: state, logger: logger,
+            forwarder: forwarder)
         (replays, replayQueue) = AsyncStream.makeStream(of: ReplayRequest.self)
     }
 
@@ -52,13 +74,18 @@ public final class GroundStationDaemon: Service, Sendable {
 
     public func run() async throws {
         await withGracefulShutdownHandler {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { await self.consumeReplays() }
-                group.addTask {
-                    await self.runSchedule()
-                    if self.exitAfterSchedule { self.replayQueue.finish() }
+            await withTaskGroup(of: Void.self) { outer in
+                // The forwarder delivers until cancelled: once observing is over.
+                if let forwarder = self.forwarder { outer.addTask { await forwarder.run() } }
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { await self.consumeReplays() }
+                    group.addTask {
+                        await self.runSchedule()
+                        if self.exitAfterSchedule { self.replayQueue.finish() }
+                    }
+                    await group.waitForAll()
                 }
-                await group.waitForAll()
+                outer.cancelAll()
             }
         } onGracefulShutdown: {
             self.replayQueue.finish()
@@ -171,7 +198,7 @@ public final class GroundStationDaemon: Service, Sendable {
             await state.update(slot: p.slot) { $0.passID = record.id }
             var angles: LookAngleProvider? = nil
             var elements = ElementSets(files: configuration.tleFiles)
-            try? elements.refresh()
+            _ = try? elements.refresh()
             if let e = elements.byNorad[p.norad] {
                 angles = try? LookAngleProvider(elements: e, station: configuration.station.location, passStart: record.start, geometryStart: p.geometry?.aos.date)
             }

@@ -72,6 +72,18 @@ import Testing
         try await store.close()
     }
 
+    @Test func goodFramesAreQueuedDurablyForSiDS() async throws {
+        let scratch = try DaemonScratch()
+        defer { scratch.remove() }
+        // Port 9 on loopback refuses: frames stay in the outbox journal.
+        let (daemon, store) = try await Self.runDaemon(
+            scratch, recordings: [("us04.wav", 42702)], extra: "publishing: [{ kind: sids, url: 'http://127.0.0.1:9/telemetry' }]")
+        #expect(daemon.forwarder != nil)
+        let journal = try String(contentsOfFile: scratch.file("data/sids-outbox.jsonl"), encoding: .utf8).lowercased()
+        for hex in try DaemonFixtures.expectedFrames("us04.wav") { #expect(journal.contains(hex), "\(hex.prefix(16))") }
+        try await store.close()
+    }
+
     @Test func satelliteOutsideTheCatalogueIsRefusedByKey() throws {
         let scratch = try DaemonScratch()
         defer { scratch.remove() }
