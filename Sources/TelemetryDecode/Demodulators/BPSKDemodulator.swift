@@ -7,6 +7,10 @@ import Darwin
 /// Coherent BPSK: channel filter, automatic gain, carrier acquisition from the squared signal's
 /// spectrum, a Costas loop for phase, zero-crossing symbol timing, soft symbols.
 ///
+/// After the carrier is mixed to 0 Hz the baseband is resampled (`PolyphaseResampler`) when the input
+/// rate gives few and fractional samples per symbol (9600 Bd in 44.1 kHz audio) or far more than
+/// needed (1200 Bd in 2.4 Msps IQ); see `WorkingRate`. Everything after that runs at `workingRate`.
+///
 /// Input is real audio with the carrier at `carrier` Hz (SSB receiver audio) or complex baseband
 /// with the carrier `carrier` Hz from the centre. The phase ambiguity of BPSK remains: deframers
 /// either use a differential code (NRZI, differential precoding) or test both polarities.
@@ -36,17 +40,24 @@ public struct BPSKDemodulator: Sendable {
     }
 
     public let configuration: Configuration
+    /// The rate after the optional resampler, at which filtering, carrier and symbol recovery run.
+    public let workingRate: Double
     /// Smallest Costas loop noise bandwidth, Hz.
     public static let minimumLoopBandwidthHz = 30.0
     // Front end: mixer and channel filter.
     let mixStep: Double
     var mixPhase: Double = 0
+
     var filterI: FIRFilter
     var filterQ: FIRFilter
     var bufI: [Float] = []
     var bufQ: [Float] = []
     var outI: [Float] = []
     var outQ: [Float] = []
+    // Optional resampling of the mixed-down baseband.
+    var resampler: PolyphaseResampler<ComplexSample>?
+    var mixed: [ComplexSample] = []
+    var resampled: [ComplexSample] = []
     // Gain.
     var level: Float = 0
     // Carrier acquisition.
@@ -68,21 +79,28 @@ public struct BPSKDemodulator: Sendable {
     public init(_ c: Configuration) {
         configuration = c
         mixStep = -2 * Double.pi * c.carrier / c.sampleRate
+        // Few fractional samples per symbol: up to a whole number; wide IQ: down to about 48 kHz.
+        let target = WorkingRate.choose(
+            inputRate: c.sampleRate, baudRate: c.baudRate, maximumSamplesPerSymbol: 64,
+            preferredSamplesPerSymbol: max(8, Int((48_000 / c.baudRate).rounded(.up))))
+        resampler = target == c.sampleRate ? nil : try? PolyphaseResampler(inputRate: c.sampleRate, outputRate: target)
+        let rate = resampler == nil ? c.sampleRate : target
+        workingRate = rate
         let cutoff = c.baudRate * 0.7
-        let taps = FIRFilter.lowPass(cutoff: cutoff, sampleRate: c.sampleRate, taps: Int(3 * c.sampleRate / c.baudRate) | 1)
+        let taps = FIRFilter.lowPass(cutoff: cutoff, sampleRate: rate, taps: Int(3 * rate / c.baudRate) | 1)
         filterI = FIRFilter(taps: taps)
         filterQ = FIRFilter(taps: taps)
         // About 0.1 s of signal per carrier estimate, as a power of two.
-        fft = FFT(size: Int(c.sampleRate * 0.1))
+        fft = FFT(size: Int(rate * 0.1))
         // At low baud rates a fraction of the baud is only a few Hz: too narrow to follow Doppler
         // drift (a 2nd-order loop's phase error under a ramp grows as 1/Bn²), so keep at least 30 Hz.
-        let bn = max(c.loopBandwidth * c.baudRate, Self.minimumLoopBandwidthHz) / c.sampleRate * 2 * Double.pi
+        let bn = max(c.loopBandwidth * c.baudRate, Self.minimumLoopBandwidthHz) / rate * 2 * Double.pi
         let zeta = 0.707
         let theta = bn / (zeta + 1 / (4 * zeta))
         let d = 1 + 2 * zeta * theta + theta * theta
         alpha = 4 * zeta * theta / d
         beta = 4 * theta * theta / d
-        sync = ZeroCrossingSynchronizer(samplesPerSymbol: c.sampleRate / c.baudRate, gain: c.clockGain)
+        sync = ZeroCrossingSynchronizer(samplesPerSymbol: rate / c.baudRate, gain: c.clockGain)
     }
 
     /// Real input (audio with the carrier at `carrier` Hz).
@@ -115,13 +133,27 @@ public struct BPSKDemodulator: Sendable {
     }
 
     mutating func filterAndDemodulate(into out: inout [UInt8]) {
+        if var r = resampler {
+            resampler = nil  // so `r` holds the only reference to its buffers (no copy on write)
+            mixed.removeAll(keepingCapacity: true)
+            for k in bufI.indices { mixed.append(ComplexSample(re: bufI[k], im: bufQ[k])) }
+            resampled.removeAll(keepingCapacity: true)
+            mixed.withUnsafeBufferPointer { r.process($0, into: &resampled) }
+            resampler = r
+            bufI.removeAll(keepingCapacity: true)
+            bufQ.removeAll(keepingCapacity: true)
+            for z in resampled {
+                bufI.append(z.re)
+                bufQ.append(z.im)
+            }
+        }
         let n = bufI.count
         if outI.count != n { outI = [Float](repeating: 0, count: n) }
         if outQ.count != n { outQ = [Float](repeating: 0, count: n) }
         bufI.withUnsafeBufferPointer { s in outI.withUnsafeMutableBufferPointer { filterI.process(s, into: $0) } }
         bufQ.withUnsafeBufferPointer { s in outQ.withUnsafeMutableBufferPointer { filterQ.process(s, into: $0) } }
         baseband.removeAll(keepingCapacity: true)
-        let rate = 1 / Float(configuration.sampleRate / configuration.baudRate * 50)
+        let rate = 1 / Float(workingRate / configuration.baudRate * 50)
         for k in 0..<n {
             var i = outI[k], q = outQ[k]
             let m = (i * i + q * q).squareRoot()
@@ -164,7 +196,7 @@ public struct BPSKDemodulator: Sendable {
         var re = searchRe, im = searchIm
         fft.transform(re: &re, im: &im)
         let n = fft.size
-        let binHz = configuration.sampleRate / Double(n)
+        let binHz = workingRate / Double(n)
         let span = min(n / 2 - 1, Int(2 * configuration.maximumOffset / binHz))
         var best = 0, bestPower: Float = 0, total: Float = 0
         for k in -span...span {
@@ -180,6 +212,6 @@ public struct BPSKDemodulator: Sendable {
         // A clear line, and not just the residual the loop is already tracking.
         guard bestPower > 30 * mean, abs(best) > 1 else { return }
         let residualHz = Double(best) * binHz / 2
-        frequency += 2 * Double.pi * residualHz / configuration.sampleRate
+        frequency += 2 * Double.pi * residualHz / workingRate
     }
 }

@@ -1,5 +1,7 @@
 /// Demodulates 2-FSK already turned into baseband by an FM receiver (the audio of an FM radio, or an
 /// FM discriminator's output): DC removal, matched filter, zero-crossing timing recovery, soft symbols.
+/// Input with few and fractional samples per symbol (9600 Bd in 44.1 kHz audio) is first resampled to
+/// a whole number of them (`WorkingRate`).
 public struct FSKDemodulator: Sendable {
     public struct Configuration: Sendable, Hashable {
         public var sampleRate: Double
@@ -24,6 +26,10 @@ public struct FSKDemodulator: Sendable {
     }
 
     public let configuration: Configuration
+    /// The rate the demodulator runs at (`configuration.sampleRate` unless resampled).
+    public let workingRate: Double
+    var resampler: PolyphaseResampler<Float>?
+    var resampled: [Float] = []
     var dc: DCBlocker
     var matched: BoxcarFilter
     var lowPass: FIRFilter?
@@ -35,12 +41,16 @@ public struct FSKDemodulator: Sendable {
 
     public init(_ c: Configuration) {
         configuration = c
-        let sps = c.sampleRate / c.baudRate
+        let rate = WorkingRate.choose(inputRate: c.sampleRate, baudRate: c.baudRate)
+        // The resampler keeps the signal band (up to the input's or the output's Nyquist frequency).
+        resampler = rate == c.sampleRate ? nil : try? PolyphaseResampler(inputRate: c.sampleRate, outputRate: rate)
+        workingRate = resampler == nil ? c.sampleRate : rate
+        let sps = workingRate / c.baudRate
         dc = DCBlocker(timeConstant: Float(sps * 32))
         matched = BoxcarFilter(length: c.filterCutoff > 0 ? 1 : max(1, Int(sps.rounded())))
         if c.filterCutoff > 0 {
             lowPass = FIRFilter(taps: FIRFilter.lowPass(
-                cutoff: c.baudRate * c.filterCutoff, sampleRate: c.sampleRate, taps: Int(sps * 4) | 1))
+                cutoff: c.baudRate * c.filterCutoff, sampleRate: workingRate, taps: Int(sps * 4) | 1))
         }
         sync = ZeroCrossingSynchronizer(samplesPerSymbol: sps, gain: c.clockGain)
     }
@@ -51,6 +61,21 @@ public struct FSKDemodulator: Sendable {
 
     /// Demodulates real samples, appending soft symbols to `out`.
     public mutating func process(_ samples: UnsafeBufferPointer<Float>, into out: inout [UInt8]) {
+        if var r = resampler {
+            resampler = nil  // so `r` holds the only reference to its buffers (no copy on write)
+            resampled.removeAll(keepingCapacity: true)
+            r.process(samples, into: &resampled)
+            resampler = r
+            var input = resampled
+            resampled = []
+            input.withUnsafeBufferPointer { demodulate($0, into: &out) }
+            resampled = input
+        } else {
+            demodulate(samples, into: &out)
+        }
+    }
+
+    mutating func demodulate(_ samples: UnsafeBufferPointer<Float>, into out: inout [UInt8]) {
         work.removeAll(keepingCapacity: true)
         if configuration.inverted {
             work.append(contentsOf: samples.lazy.map { -$0 })

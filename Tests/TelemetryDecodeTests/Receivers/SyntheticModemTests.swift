@@ -53,6 +53,44 @@ import TelemetryDecode
         #expect(r.received == r.sent && r.spurious == 0, "\(m): \(r.received) of \(r.sent)")
     }
 
+    /// Doppler ramps (a LEO pass sweeps a 437 MHz carrier by up to ~100 Hz/s): BPSK's Costas loop
+    /// must follow them without slipping, so every frame comes through at a moderate Eb/N0.
+    static let ramps: [(SyntheticSignals.Modem, Double)] = [
+        (.bpsk1200IQ, 100), (.bpsk1200IQ, -200), (.bpsk1200Audio, 200), (.bpsk9600IQ, 400), (.bpsk9600Audio, -400),
+    ]
+
+    @Test(arguments: 0..<ramps.count)
+    func followsDopplerRamp(_ index: Int) throws {
+        let (m, rate) = Self.ramps[index]
+        let ch = SyntheticSignals.Channel(ebN0: 14, frequencyError: Self.frequencyError(m), frequencyRate: rate)
+        let r = try SyntheticSignals.roundTrip(m, channel: ch, frames: 6, length: Self.frameLength, seed: 0xD0FF)
+        #expect(r.spurious == 0)
+        let check = { #expect(r.received == r.sent, "\(m), \(ch): \(r.received) of \(r.sent)") }
+        if m == .bpsk1200Audio {
+            // The channel filter (±0.7 baud around the mixer) stays where the carrier started; after
+            // ~4 s at 200 Hz/s the 1200 Bd signal has drifted out of it. Handing the loop's
+            // frequency to the mixer fixed this case but cost a frame of the real pwsat2 IQ replay.
+            withKnownIssue("BPSK 1200: the channel filter does not follow a Doppler ramp beyond ~±0.7 baud", isIntermittent: true) { check() }
+        } else {
+            check()
+        }
+    }
+
+    /// Input rates that are not a whole multiple of what the demodulators need: resampled inside
+    /// (`WorkingRate`, `PolyphaseResampler`), every frame still comes through.
+    static let oddRates: [(SyntheticSignals.Modem, Double)] = [
+        (.afsk1200Audio, 44_100), (.bpsk1200Audio, 44_100), (.bpsk9600Audio, 44_100),
+        (.fsk9600IQ, 250_000), (.bpsk1200IQ, 250_000), (.bpsk9600IQ, 250_000), (.bpsk9600IQ, 37_500),
+    ]
+
+    @Test(arguments: 0..<oddRates.count)
+    func decodesAtOddSampleRates(_ index: Int) throws {
+        let (m, rate) = Self.oddRates[index]
+        let ch = SyntheticSignals.Channel(ebN0: 16, frequencyError: Self.frequencyError(m), clockPPM: -100)
+        let r = try SyntheticSignals.roundTrip(m, channel: ch, frames: 4, length: Self.frameLength, seed: 0x0DD, sampleRate: rate)
+        #expect(r.received == r.sent && r.spurious == 0, "\(m) at \(rate) Hz: \(r.received) of \(r.sent)")
+    }
+
     /// The FER-vs-Eb/N0 table (0…14 dB; `GSD_FER_FRAMES` frames per point, default 200). Slow: run
     /// in a release build with `GSD_FER_TABLE=1`; `GSD_FER_MODEMS` limits it to a comma-separated list.
     @Test(.enabled(if: ProcessInfo.processInfo.environment["GSD_FER_TABLE"] == "1"))

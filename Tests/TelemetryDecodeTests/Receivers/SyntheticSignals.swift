@@ -78,7 +78,11 @@ enum SyntheticSignals {
         var frequencyError: Double
         /// Receiver sample clock error, parts per million (the signal is sampled at rate × (1 + ppm·10⁻⁶)).
         var clockPPM: Double = 100
-        var description: String { "Eb/N0 \(ebN0) dB, Δf \(Int(frequencyError)) Hz, \(Int(clockPPM)) ppm" }
+        /// Doppler ramp: the frequency error grows by this many Hz per second.
+        var frequencyRate: Double = 0
+        var description: String {
+            "Eb/N0 \(ebN0) dB, Δf \(Int(frequencyError)) Hz\(frequencyRate == 0 ? "" : " + \(Int(frequencyRate)) Hz/s"), \(Int(clockPPM)) ppm"
+        }
     }
 
     /// Random frames of `length` bytes (AX.25-sized; the deframer checks only the FCS).
@@ -125,8 +129,8 @@ enum SyntheticSignals {
     }
 
     /// The received signal (real audio in `.re`, or IQ) for `bits` through `channel`.
-    static func waveform(_ modem: Modem, bits: [UInt8], channel: Channel, seed: UInt64) -> (real: [Float], complex: [ComplexSample]) {
-        let fs = modem.sampleRate * (1 + channel.clockPPM * 1e-6)   // the receiver's true sampling rate
+    static func waveform(_ modem: Modem, bits: [UInt8], channel: Channel, seed: UInt64, sampleRate: Double? = nil) -> (real: [Float], complex: [ComplexSample]) {
+        let fs = (sampleRate ?? modem.sampleRate) * (1 + channel.clockPPM * 1e-6)   // the receiver's true sampling rate
         let baud = modem.baud
         let levels = bits.map { $0 == 1 ? Float(1) : Float(-1) }
         let duration = Double(bits.count) / baud
@@ -135,26 +139,29 @@ enum SyntheticSignals {
         var complex: [ComplexSample] = []
         var phase = 0.0
         let f0 = modem.nominalCarrier + channel.frequencyError
+        let ramp = channel.frequencyRate
         for i in 0..<n {
             let t = Double(i) / fs
             let ts = t * baud
+            // Carrier phase with the ramp: 2π(f0·t + ramp·t²/2).
+            let carrierPhase = 2 * Double.pi * (f0 * t + ramp * t * t / 2)
             switch modem {
             case .afsk1200Audio:
                 // Bell 202: mark (1) 1200 Hz, space (0) 2200 Hz, continuous phase.
                 let k = min(levels.count - 1, Int(ts))
-                let f = f0 + (levels[k] > 0 ? -500 : 500)
+                let f = f0 + ramp * t + (levels[k] > 0 ? -500 : 500)
                 phase += 2 * Double.pi * f / fs
                 real.append(Float(cos(phase)))
             case .fsk9600IQ:
-                let f = f0 + 3_500 * shaped(levels, at: ts - 0.5, beta: 0.5)
+                let f = f0 + ramp * t + 3_500 * shaped(levels, at: ts - 0.5, beta: 0.5)
                 phase += 2 * Double.pi * f / fs
                 complex.append(ComplexSample(re: Float(cos(phase)), im: Float(sin(phase))))
             case .bpsk1200Audio, .bpsk9600Audio:
                 let a = shaped(levels, at: ts - 0.5, beta: 0.5)
-                real.append(Float(a * cos(2 * Double.pi * f0 * t + 0.3)))
+                real.append(Float(a * cos(carrierPhase + 0.3)))
             case .bpsk1200IQ, .bpsk9600IQ:
                 let a = shaped(levels, at: ts - 0.5, beta: 0.5)
-                let p = 2 * Double.pi * f0 * t + 0.3
+                let p = carrierPhase + 0.3
                 complex.append(ComplexSample(re: Float(a * cos(p)), im: Float(a * sin(p))))
             }
             if phase > 2 * Double.pi { phase -= 2 * Double.pi }
@@ -202,14 +209,18 @@ enum SyntheticSignals {
     }
 
     /// Sends `count` random frames of `length` bytes through `channel` and decodes them with every
-    /// receiver `ReceiverFactory` builds for the modem, frames merged as in a replay.
-    static func roundTrip(_ modem: Modem, channel: Channel, frames count: Int, length: Int, seed: UInt64) throws -> Result {
+    /// receiver `ReceiverFactory` builds for the modem, frames merged as in a replay. `sampleRate`
+    /// replaces the modem's usual rate (the receiver is told the nominal one).
+    static func roundTrip(_ modem: Modem, channel: Channel, frames count: Int, length: Int, seed: UInt64, sampleRate: Double? = nil) throws -> Result {
         var rng = SplitMix64(seed: seed)
         let frames = randomFrames(count: count, length: length, rng: &rng)
         let leadIn = Int(modem.baud * 0.3)
         let bits = lineBits(frames, scrambled: modem.scrambled, leadInBits: leadIn)
-        let signal = waveform(modem, bits: bits, channel: channel, seed: rng.next())
-        var bank = ReceiverBank(try ReceiverFactory.receivers(for: modem.spec, input: modem.input))
+        let signal = waveform(modem, bits: bits, channel: channel, seed: rng.next(), sampleRate: sampleRate)
+        let rate = sampleRate ?? modem.sampleRate
+        let input: ReceiverFactory.Input = modem.isComplex
+            ? .complex(sampleRate: rate, offset: modem.nominalCarrier) : .real(sampleRate: rate)
+        var bank = ReceiverBank(try ReceiverFactory.receivers(for: modem.spec, input: input))
         var out: [ReceivedFrame] = []
         let block = 8_192
         if modem.isComplex {
@@ -227,7 +238,7 @@ enum SyntheticSignals {
                 i = j
             }
         }
-        bank.finish(sampleRate: modem.sampleRate, complex: modem.isComplex, into: &out)
+        bank.finish(sampleRate: rate, complex: modem.isComplex, into: &out)
         let sent = Set(frames)
         let good = Set(out.filter { $0.frame.checkPassed }.map { $0.frame.bytes })
         return Result(sent: frames.count, received: sent.intersection(good).count, spurious: good.subtracting(sent).count)
