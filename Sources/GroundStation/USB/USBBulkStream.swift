@@ -50,6 +50,7 @@ public final class USBBulkStream: @unchecked Sendable {
     private let inFlight = USBAtomicInt()
     private let stopping = USBAtomicInt()
     private let started = USBAtomicInt()
+    private let completed = USBAtomicInt()
     private let lock = USBLock()
     /// Serialises submissions: libusb may split a transfer into several URBs, and two threads
     /// submitting at once (start() and a resubmitting callback) would interleave them on the endpoint.
@@ -111,8 +112,9 @@ public final class USBBulkStream: @unchecked Sendable {
             t.pointee.length = Int32(configuration.transferSize)
             t.pointee.user_data = me.toOpaque()
             t.pointee.callback = usbBulkStreamCallback
+            if stopping.load() != 0 { break }  // a transfer already failed: submit no more
             inFlight.add(1)
-            let rc = submitLock.locked { libusb_submit_transfer(t) }
+            let rc = submit(t)
             if rc < 0 {
                 inFlight.add(-1)
                 firstError = USBError(code: rc, operation: "submit bulk transfer on endpoint 0x\(String(configuration.endpoint, radix: 16)) of \(device.info)")
@@ -161,12 +163,8 @@ public final class USBBulkStream: @unchecked Sendable {
                 onData(UnsafeRawBufferPointer(start: b, count: Int(t.pointee.actual_length)))
             }
             if stopping.load() == 0 {
-                let rc = submitLock.locked { libusb_submit_transfer(t) }
-                if rc == 0 {
-                    // A cancel between the check and the submit missed this transfer: cancel it now.
-                    if stopping.load() != 0 { _ = libusb_cancel_transfer(t) }
-                    return
-                }
+                let rc = submit(t)
+                if rc == 0 { return }
                 let e = USBError(code: rc, operation: "resubmit bulk transfer of \(device.info)")
                 finish(e.isNoDevice ? .deviceGone(e) : .failed(e))
             }
@@ -179,7 +177,17 @@ public final class USBBulkStream: @unchecked Sendable {
         if inFlight.add(-1) == 0 { complete() }
     }
 
+    /// Submits under the submit lock; a cancel that raced with the submission is applied afterwards.
+    private func submit(_ t: UnsafeMutablePointer<libusb_transfer>) -> Int32 {
+        submitLock.locked {
+            let rc = libusb_submit_transfer(t)
+            if rc == 0 && stopping.load() != 0 { _ = libusb_cancel_transfer(t) }
+            return rc
+        }
+    }
+
     private func complete() {
+        guard completed.exchange(1) == 0 else { return }
         let reason = lock.locked { endReason ?? .cancelled }
         onEnd(reason)
         ended.signal()

@@ -13,10 +13,12 @@ extension EmulatedRTLSDRTests {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("gsd").path
     }
 
-    static func emulatedEnvironment(serial: String) -> [String: String] {
+    /// The child's umockdev testbed folder goes into `tmp` (the test's own folder), so it is removed
+    /// with it even when the child has to be killed.
+    static func emulatedEnvironment(serial: String, tmp: String) -> [String: String] {
         let preload = (ProcessInfo.processInfo.environment["LD_PRELOAD"] ?? "libumockdev-preload.so.0") + " " + emulatorLibrary
         return ["LD_PRELOAD": preload, "GSD_RTLSDR_EMULATOR": "1", "GSD_RTLSDR_EMULATOR_SERIAL": serial,
-                "GSD_RTLSDR_EMULATOR_PACED": "1"]
+                "GSD_RTLSDR_EMULATOR_PACED": "1", "TMPDIR": tmp]
     }
 
     @Test func gsdRecordWritesSigMFWithTheDonglesSamplesAndMetadata() throws {
@@ -27,7 +29,7 @@ extension EmulatedRTLSDRTests {
         let child = try TestChild(
             [gsd, "record", "--device", "REC00001", "--frequency", "137100000", "--rate", "1024000", "--gain", "29.7",
              "--seconds", "1", dir + "/pass"],
-            output: dir + "/log", environment: Self.emulatedEnvironment(serial: "REC00001"))
+            output: dir + "/log", environment: Self.emulatedEnvironment(serial: "REC00001", tmp: dir))
         defer { child.kill() }
         let status = child.wait(timeout: .seconds(60))
         let log = (try? String(contentsOfFile: dir + "/log", encoding: .utf8)) ?? ""
@@ -56,7 +58,7 @@ extension EmulatedRTLSDRTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let child = try TestChild(
             [gsd, "record", "--device", "NOSUCH", "--frequency", "137100000", "--rate", "1024000", "--seconds", "1", dir + "/x"],
-            output: dir + "/log", environment: Self.emulatedEnvironment(serial: "REC00002"))
+            output: dir + "/log", environment: Self.emulatedEnvironment(serial: "REC00002", tmp: dir))
         defer { child.kill() }
         let status = child.wait(timeout: .seconds(60))
         let log = (try? String(contentsOfFile: dir + "/log", encoding: .utf8)) ?? ""
@@ -74,7 +76,7 @@ extension EmulatedRTLSDRTests {
         let log = dir + "/log"
         let child = try TestChild(
             [gsd, "rtl-tcp", "--device", "0", "--listen", "127.0.0.1:\(port)", "--seconds", "8"],
-            output: log, environment: Self.emulatedEnvironment(serial: "SRV00001"))
+            output: log, environment: Self.emulatedEnvironment(serial: "SRV00001", tmp: dir))
         // It stops by itself after --seconds, so the emulator removes its testbed folder.
         defer { if child.wait(timeout: .seconds(30)) == nil { child.kill() } }
         var client: RTLTCPClient?

@@ -40,7 +40,9 @@ extension EmulatedRTLSDRTests {
             ["/usr/bin/rtl_tcp", "-a", "127.0.0.1", "-p", String(port), "-s", "2048000", "-f", "100000000"],
             output: log,
             environment: ["LD_PRELOAD": preload, "GSD_RTLSDR_EMULATOR": "1", "GSD_RTLSDR_EMULATOR_SERIAL": "TCP00001",
-                          "GSD_RTLSDR_EMULATOR_PACED": "1"])
+                          "GSD_RTLSDR_EMULATOR_PACED": "1",
+                          // The child's testbed folder lands in ours, so it goes even if the child is killed.
+                          "TMPDIR": dir])
         defer {
             _ = Glibc.kill(child.pid, SIGTERM)  // lets the emulator remove its testbed folder
             if child.wait(timeout: .seconds(5)) == nil { child.kill() }
