@@ -85,6 +85,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Child processes and ports for the tests that start real peers (daemons, direwolf, Hamlib, PostgreSQL).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "TelemetryDecodeTests",
             dependencies: [
@@ -95,7 +97,7 @@ let package = Package(
         .testTarget(
             name: "GroundStationTests",
             dependencies: [
-                "GroundStation", "TelemetryDecode", "CUMockdev", "RTLSDREmulator",
+                "GroundStation", "TelemetryDecode", "CUMockdev", "RTLSDREmulator", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             // Read from the source tree by path, not bundled.
@@ -103,7 +105,7 @@ let package = Package(
         ),
         .testTarget(
             name: "gsdTests",
-            dependencies: ["gsd"]
+            dependencies: ["gsd", "TestSupport"]
         ),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -42,28 +43,23 @@ import Glibc
         let path = dir.appendingPathComponent("big.cf32").path
         try writeRepeatedBlock(path: path, bytes: bytes)
 
-        let errURL = dir.appendingPathComponent("err")
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let err = try FileHandle(forWritingTo: errURL)
-        defer { try? err.close() }
-        let p = Process()
-        p.executableURL = GSDProcess.executable
-        p.arguments = ["replay", path, "--format", "cf32", "--rate", "2400000", "--modulation", "FSK", "--baud", "9600",
-                       "--framing", "AX.25 G3RUH"]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = err
+        let errPath = dir.appendingPathComponent("err").path
         let start = Date()
-        try p.run()
+        let child = try ChildProcess(
+            [GSDProcess.executable.path, "replay", path, "--format", "cf32", "--rate", "2400000", "--modulation", "FSK",
+             "--baud", "9600", "--framing", "AX.25 G3RUH"],
+            stdout: .null, stderr: .truncate(errPath))
+        defer { child.kill() }
         var peak = 0
-        let status = "/proc/\(p.processIdentifier)/status"
-        while p.isRunning {
+        let status = "/proc/\(child.pid)/status"
+        let deadline = ContinuousClock.now + .seconds(3600)
+        while child.isRunning && ContinuousClock.now < deadline {
             if let kb = vmHWM(status) { peak = max(peak, kb * 1024) }
             usleep(20_000)
         }
-        p.waitUntilExit()
         let wall = Date().timeIntervalSince(start)
-        let text = String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self)
-        return Run(status: p.terminationStatus, peakRSS: peak, wall: wall, stderr: text)
+        let text = String(decoding: (try? Data(contentsOf: URL(fileURLWithPath: errPath))) ?? Data(), as: UTF8.self)
+        return Run(status: child.poll()?.status ?? -1, peakRSS: peak, wall: wall, stderr: text)
     }
 
     /// VmHWM (peak resident set, kB) from /proc/PID/status, or nil once the process is gone.

@@ -23,7 +23,7 @@ import Glibc
     }
 
     /// A configuration playing `recordings` (shared recordings) at `speed`.
-    static func config(_ scratch: Scratch, _ recordings: [(String, Int)], speed: Double, gap: Double = 1) throws -> String {
+    static func config(_ scratch: Scratch, _ recordings: [(String, Int)], speed: Double, gap: Double = 1, startDelay: Double = 1) throws -> String {
         let list = recordings.map { "      - { path: \(RecordingManifest.recordings.appendingPathComponent($0.0).path), norad: \($0.1) }" }
         let sats = Array(Set(recordings.map(\.1))).sorted().map(String.init).joined(separator: ", ")
         let tle = packageRoot.appendingPathComponent("examples/demo.tle").path
@@ -33,7 +33,7 @@ import Glibc
               source: file
               file:
                 speed: \(speed)
-                start_delay: 1
+                start_delay: \(startDelay)
                 gap: \(gap)
                 recordings:
             \(list.joined(separator: "\n"))

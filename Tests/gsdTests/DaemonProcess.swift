@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -7,49 +8,20 @@ import FoundationNetworking
 import Glibc
 #endif
 
-/// A `gsd run` child for end-to-end tests: spawned with an empty signal mask (so SIGTERM reaches it even
-/// from a test thread whose mask blocks everything), output to a file, always killed in `deinit`.
-final class DaemonProcess: @unchecked Sendable {
-    // @unchecked: `reaped` is only touched with `lock` held.
-    let pid: pid_t
+/// A `gsd run` child for end-to-end tests: output (stdout and stderr) appended to a file, always killed
+/// in `deinit`.
+final class DaemonProcess: Sendable {
+    let child: ChildProcess
     let outputPath: String
-    private let lock = NSLock()
-    private var reaped = false
-    private(set) var exitStatus: Int32?
 
     init(arguments: [String], outputPath: String, executable: String = GSDProcess.executable.path) throws {
         self.outputPath = outputPath
-        var fa = posix_spawn_file_actions_t()
-        var attr = posix_spawnattr_t()
-        posix_spawn_file_actions_init(&fa)
-        posix_spawnattr_init(&attr)
-        defer {
-            posix_spawn_file_actions_destroy(&fa)
-            posix_spawnattr_destroy(&attr)
-        }
-        var empty = sigset_t(), all = sigset_t()
-        sigemptyset(&empty)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attr, &empty)
-        posix_spawnattr_setsigdefault(&attr, &all)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&fa, 1, outputPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&fa, 1, 2)
-        let argv = [executable] + arguments
-        let cArgs = argv.map { strdup($0) } + [nil]
-        let cEnv = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            cArgs.forEach { free($0) }
-            cEnv.forEach { free($0) }
-        }
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, argv[0], &fa, &attr, cArgs, cEnv) == 0 else { throw DaemonTestError("cannot start \(argv[0])") }
-        self.pid = pid
+        child = try ChildProcess([executable] + arguments, stdout: .append(outputPath))
     }
 
-    deinit { kill(SIGKILL) }
+    deinit { child.kill() }
 
+    var pid: pid_t { child.pid }
     var output: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
 
     /// The base URL from the daemon's "listening on" line.
@@ -65,40 +37,17 @@ final class DaemonProcess: @unchecked Sendable {
         throw DaemonTestError("gsd run did not start listening within \(timeout):\n\(output)")
     }
 
-    /// Reaps the child if it has exited; returns its exit status (128 + signal when killed by one).
+    /// The exit status (128 + signal when killed by one) once the child has exited.
     @discardableResult
-    func poll() -> Int32? {
-        lock.withLock {
-            if reaped { return exitStatus }
-            var status: Int32 = 0
-            guard waitpid(pid, &status, WNOHANG) == pid else { return nil }
-            reaped = true
-            exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-            return exitStatus
-        }
-    }
+    func poll() -> Int32? { child.poll()?.status }
 
-    func waitExit(timeout: Duration) async throws -> Int32? {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let s = poll() { return s }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return nil
-    }
+    func waitExit(timeout: Duration) async throws -> Int32? { await child.termination(within: timeout)?.status }
 
-    func signal(_ sig: Int32) { _ = Glibc.kill(pid, sig) }
+    func signal(_ sig: Int32) { child.signal(sig) }
 
-    /// Sends `sig` and reaps the child (blocking only briefly: SIGKILL cannot be ignored).
+    /// SIGKILL and reap (the only signal tests use to end a daemon abruptly).
     func kill(_ sig: Int32) {
-        lock.withLock {
-            guard !reaped else { return }
-            _ = Glibc.kill(pid, sig)
-            var status: Int32 = 0
-            _ = waitpid(pid, &status, 0)
-            reaped = true
-            exitStatus = 128 + sig
-        }
+        if sig == SIGKILL { child.kill() } else { child.signal(sig) }
     }
 }
 

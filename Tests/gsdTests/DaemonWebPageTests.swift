@@ -57,8 +57,9 @@ import Glibc
 
     @Test func liveFramesStreamOverServerSentEvents() async throws {
         let scratch = try DaemonEndToEndTests.Scratch()
-        // Slow enough that the stream is open before the first frame.
-        let config = try DaemonEndToEndTests.config(scratch, [("us04.wav", 42702)], speed: 0.5)
+        // The pass starts 10 s after the daemon listens, so the stream is open before the first frame even
+        // when the test's threads wait behind other suites on a loaded 2-core machine (1 s was not enough).
+        let config = try DaemonEndToEndTests.config(scratch, [("us04.wav", 42702)], speed: 0.5, startDelay: 10)
         let daemon = try DaemonProcess(arguments: ["run", "--config", config, "--listen", "127.0.0.1:0"], outputPath: scratch.file("log"))
         defer { daemon.kill(SIGKILL) }
         let base = try await daemon.waitForURL()

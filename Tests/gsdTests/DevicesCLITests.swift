@@ -65,32 +65,7 @@ import Testing
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("gsd-devices-\(UUID().uuidString).umockdev")
         try devices.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        return try run(URL(fileURLWithPath: umockdevRun ?? "umockdev-run"), ["-d", file.path, "--", GSDProcess.executable.path] + arguments)
-    }
-
-    /// GSDProcess.run for another executable: output to temporary files, stdin empty.
-    static func run(_ executable: URL, _ arguments: [String]) throws -> GSDProcess.Result {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gsd-devices-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let outURL = dir.appendingPathComponent("out"), errURL = dir.appendingPathComponent("err")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        defer { try? out.close(); try? err.close() }
-        let p = Process()
-        p.executableURL = executable
-        p.arguments = arguments
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        let outData = (try? Data(contentsOf: outURL)) ?? Data()
-        let errData = (try? Data(contentsOf: errURL)) ?? Data()
-        return GSDProcess.Result(
-            status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self), stdoutData: outData)
+        return try GSDProcess.run(URL(fileURLWithPath: umockdevRun ?? "umockdev-run"), ["-d", file.path, "--", GSDProcess.executable.path] + arguments)
     }
 
     static func object(_ line: Substring) throws -> [String: Any] {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the built `gsd` executable (it sits beside the test bundle) and captures its output.
 enum GSDProcess {
@@ -19,33 +20,14 @@ enum GSDProcess {
         return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("gsd")
     }
 
-    /// Runs gsd with `arguments`, feeding `stdin` from a file if given. Output goes to temporary files,
-    /// so a chatty child never blocks on a full pipe and no reader thread is needed.
-    static func run(_ arguments: [String], stdin: Data? = nil) throws -> Result {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gsd-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let outURL = dir.appendingPathComponent("out"), errURL = dir.appendingPathComponent("err")
-        let inURL = dir.appendingPathComponent("in")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: inURL.path, contents: stdin ?? Data())
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        let inp = try FileHandle(forReadingFrom: inURL)
-        defer { try? out.close(); try? err.close(); try? inp.close() }
+    /// Runs gsd with `arguments` to its end (killed past `timeout`), `stdin` as its input.
+    static func run(_ arguments: [String], stdin: Data? = nil, timeout: Duration = .seconds(600)) throws -> Result {
+        try run(executable, arguments, stdin: stdin, timeout: timeout)
+    }
 
-        let p = Process()
-        p.executableURL = executable
-        p.arguments = arguments
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = inp
-        try p.run()
-        p.waitUntilExit()
-        let outData = (try? Data(contentsOf: outURL)) ?? Data()
-        let errData = (try? Data(contentsOf: errURL)) ?? Data()
-        return Result(
-            status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self), stdoutData: outData)
+    /// The same for another executable.
+    static func run(_ executable: URL, _ arguments: [String], stdin: Data? = nil, timeout: Duration = .seconds(600)) throws -> Result {
+        let done = try ChildProcess.run([executable.path] + arguments, stdin: stdin, timeout: timeout)
+        return Result(status: done.status, stdout: done.stdout, stderr: done.stderr, stdoutData: done.stdoutData)
     }
 }

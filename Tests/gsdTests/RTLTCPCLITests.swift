@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -32,25 +33,14 @@ import Glibc
         let data = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 9) }
         let path = dir.appendingPathComponent("rec.cu8").path
         _ = FileManager.default.createFile(atPath: path, contents: Data(data))
-        let port = try Self.freePort()
+        let port = try LoopbackPorts.free()
 
-        let errURL = dir.appendingPathComponent("err")
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let err = try FileHandle(forWritingTo: errURL)
-        defer { try? err.close() }
-        let p = Process()
-        p.executableURL = GSDProcess.executable
-        p.arguments = ["rtl-tcp", "--file", path, "--format", "cu8", "--rate", "48000", "--listen", "127.0.0.1:\(port)",
-                       "--tuner", "r828d", "--seconds", "10"]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        defer {
-            if p.isRunning { kill(p.processIdentifier, SIGKILL) }
-            let end = Date().addingTimeInterval(5)
-            while p.isRunning && Date() < end { usleep(20_000) }
-        }
+        let errPath = dir.appendingPathComponent("err").path
+        let child = try ChildProcess(
+            [GSDProcess.executable.path, "rtl-tcp", "--file", path, "--format", "cu8", "--rate", "48000",
+             "--listen", "127.0.0.1:\(port)", "--tuner", "r828d", "--seconds", "10"],
+            stdout: .null, stderr: .truncate(errPath))
+        defer { child.kill() }
 
         var fd: Int32 = -1
         let end = Date().addingTimeInterval(3)
@@ -73,10 +63,8 @@ import Glibc
         #expect(Array(got.dropFirst(12)) == data)
 
         // --seconds is generous so a loaded machine still serves the whole file before the server stops.
-        let stop = Date().addingTimeInterval(16)
-        while p.isRunning && Date() < stop { usleep(50_000) }
-        #expect(!p.isRunning, "gsd rtl-tcp did not stop after --seconds")
-        let log = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+        #expect(child.waitForTermination(timeout: .seconds(16)) != nil, "gsd rtl-tcp did not stop after --seconds")
+        let log = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
         #expect(log.contains("serving") && log.contains("127.0.0.1:\(port)"), "\(log)")
         #expect(log.contains("frequency 437000000 Hz"), "\(log)")
         #expect(log.contains("end of recording"), "\(log)")
@@ -99,22 +87,5 @@ import Glibc
             return -1
         }
         return fd
-    }
-
-    /// A loopback port that was free a moment ago.
-    static func freePort() throws -> UInt16 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        try #require(fd >= 0)
-        defer { close(fd) }
-        var a = sockaddr_in()
-        a.sin_family = sa_family_t(AF_INET)
-        a.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let r = withUnsafePointer(to: &a) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        try #require(r == 0)
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        return UInt16(bigEndian: a.sin_port)
     }
 }

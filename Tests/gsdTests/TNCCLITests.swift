@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -73,8 +74,8 @@ import Glibc
         defer { try? FileManager.default.removeItem(atPath: dir) }
 
         try lines.map { $0 + "\n" }.joined().write(toFile: dir + "/msgs.txt", atomically: true, encoding: .utf8)
-        let gen = try Child(["gen_packets", "-r", "48000", "-o", dir + "/test.wav", dir + "/msgs.txt"], output: dir + "/gen.log")
-        try #require(gen.waitExit(timeout: .seconds(30)) == 0)
+        let gen = try ChildProcess(["gen_packets", "-r", "48000", "-o", dir + "/test.wav", dir + "/msgs.txt"], output: dir + "/gen.log")
+        try #require(gen.wait(timeout: .seconds(30)) == 0)
         let audio = Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/test.wav")).dropFirst(44))
 
         let port = try freePort()
@@ -88,7 +89,7 @@ import Glibc
 
             """.write(toFile: dir + "/dw.conf", atomically: true, encoding: .utf8)
         let logPath = dir + "/direwolf.log"
-        let direwolf = try Child(
+        let direwolf = try ChildProcess(
             ["direwolf", "-c", dir + "/dw.conf", "-t", "0", "-r", "48000", "-"], output: logPath, feedStdin: true)
         defer { direwolf.kill() }
         try #require(waitForText("Ready to accept KISS TCP client application 0 on port \(port) ", in: logPath, timeout: .seconds(15)), "\(log(logPath))")
@@ -148,7 +149,7 @@ import Glibc
 
             """.write(toFile: dir + "/dw.conf", atomically: true, encoding: .utf8)
         let logPath = dir + "/direwolf.log"
-        let direwolf = try Child(
+        let direwolf = try ChildProcess(
             ["direwolf", "-c", dir + "/dw.conf", "-t", "0", "-r", "48000", "-"], output: logPath, feedStdin: true,
             environment: ["HOME": dir])
         defer { direwolf.kill() }
@@ -183,8 +184,8 @@ import Glibc
             + le(48000, 4) + le(96000, 4) + le(2, 2) + le(16, 2) + Array("data".utf8) + le(UInt32(pcm.count), 4)
         try (Data(header) + pcm).write(to: URL(fileURLWithPath: dir + "/tx.wav"))
 
-        let atest = try Child(["atest", "-h", dir + "/tx.wav"], output: dir + "/atest.log")
-        #expect(atest.waitExit(timeout: .seconds(30)) != nil)
+        let atest = try ChildProcess(["atest", "-h", dir + "/tx.wav"], output: dir + "/atest.log")
+        #expect(atest.wait(timeout: .seconds(30)) != nil)
         // atest -h dumps each frame as "  000:  86 a2 ...  ascii" lines.
         var frames: [String] = []
         for raw in log(dir + "/atest.log").split(separator: "\n") {
@@ -227,115 +228,8 @@ import Glibc
         }
     }
 
-    /// posix_spawn with an empty signal mask; output to a file; stdin /dev/null or a socket we feed.
-    final class Child: @unchecked Sendable {
-        let pid: pid_t
-        private var stdinFD: Int32 = -1
-        private var reaped = false
-        private let lock = NSLock()
-
-        init(_ argv: [String], output: String, feedStdin: Bool = false, environment: [String: String] = [:]) throws {
-            var fa = posix_spawn_file_actions_t()
-            var attr = posix_spawnattr_t()
-            posix_spawn_file_actions_init(&fa)
-            posix_spawnattr_init(&attr)
-            defer {
-                posix_spawn_file_actions_destroy(&fa)
-                posix_spawnattr_destroy(&attr)
-            }
-            var empty = sigset_t(), all = sigset_t()
-            sigemptyset(&empty)
-            sigfillset(&all)
-            posix_spawnattr_setsigmask(&attr, &empty)
-            posix_spawnattr_setsigdefault(&attr, &all)
-            posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-            var pair: [Int32] = [-1, -1]
-            if feedStdin {
-                guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
-                    throw CocoaError(.fileWriteUnknown)
-                }
-                posix_spawn_file_actions_adddup2(&fa, pair[1], 0)
-            } else {
-                posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0)
-            }
-            posix_spawn_file_actions_addopen(&fa, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-            posix_spawn_file_actions_adddup2(&fa, 1, 2)
-            var env = ProcessInfo.processInfo.environment
-            for (k, v) in environment { env[k] = v }
-            let cArgs = argv.map { strdup($0) } + [nil]
-            let cEnv = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-            defer {
-                cArgs.forEach { free($0) }
-                cEnv.forEach { free($0) }
-            }
-            var pid: pid_t = 0
-            let rc = posix_spawnp(&pid, argv[0], &fa, &attr, cArgs, cEnv)
-            if feedStdin { close(pair[1]) }
-            guard rc == 0 else {
-                if feedStdin { close(pair[0]) }
-                throw CocoaError(.executableLoad)
-            }
-            self.pid = pid
-            stdinFD = feedStdin ? pair[0] : -1
-        }
-
-        deinit { kill() }
-
-        func feed(_ bytes: [UInt8]) {
-            let fd = lock.withLock { stdinFD }
-            guard fd >= 0 else { return }
-            var done = 0
-            while done < bytes.count {
-                let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + done, $0.count - done, Int32(MSG_NOSIGNAL)) }
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return }
-                done += n
-            }
-        }
-
-        func waitExit(timeout: Duration) -> Int32? {
-            let deadline = ContinuousClock.now + timeout
-            while ContinuousClock.now < deadline {
-                var status: Int32 = 0
-                if waitpid(pid, &status, WNOHANG) == pid {
-                    lock.withLock { reaped = true }
-                    return (status & 0x7f) == 0 ? (status >> 8) & 0xff : nil
-                }
-                usleep(20_000)
-            }
-            return nil
-        }
-
-        func kill() {
-            lock.withLock {
-                if stdinFD >= 0 { close(stdinFD) }
-                stdinFD = -1
-                if reaped { return }
-                _ = Glibc.kill(pid, SIGKILL)
-                var status: Int32 = 0
-                _ = waitpid(pid, &status, 0)
-                reaped = true
-            }
-        }
-    }
-
-    /// direwolf 1.6 rejects KISS ports above 49151 (falling back to 8001): a free one in 20000-45000.
-    func freePort() throws -> UInt16 {
-        for _ in 0..<100 {
-            let port = UInt16.random(in: 20000...45000)
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            defer { close(fd) }
-            var addr = sockaddr_in()
-            addr.sin_family = sa_family_t(AF_INET)
-            addr.sin_port = port.bigEndian
-            addr.sin_addr.s_addr = 0
-            let ok = withUnsafePointer(to: &addr) { p in
-                p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-            }
-            if ok { return port }
-        }
-        throw CocoaError(.fileWriteUnknown)
-    }
+    /// direwolf 1.6 rejects KISS ports above 49151 (falling back to 8001).
+    func freePort() throws -> UInt16 { try LoopbackPorts.freeBelowEphemeral() }
 
     func log(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .isoLatin1)) ?? "" }
 }

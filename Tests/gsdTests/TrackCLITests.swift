@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -16,65 +17,19 @@ import Testing
     }
     static var available: Bool { tool("rotctld") != nil && tool("rigctld") != nil }
 
-    static func freePort() -> UInt16 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
-        }
-        return UInt16(bigEndian: addr.sin_port)
-    }
-
-    static func listening(_ port: UInt16) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = port.bigEndian
-        addr.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        return withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-    }
-
     /// Starts `name -m 1` on a free loopback port; kill it with `stop`.
-    static func start(_ name: String) throws -> (Process, UInt16) {
+    static func start(_ name: String) throws -> (ChildProcess, UInt16) {
         let path = try #require(tool(name))
         for _ in 0..<5 {
-            let port = freePort()
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: path)
-            p.arguments = ["-m", "1", "-t", String(port), "-T", "127.0.0.1"]
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            p.standardInput = FileHandle.nullDevice
-            try p.run()
-            var up = false
-            for _ in 0..<100 {
-                if !p.isRunning { break }
-                if listening(port) {
-                    up = true
-                    break
-                }
-                usleep(30_000)
-            }
-            if up { return (p, port) }
-            stop(p)
+            let port = try LoopbackPorts.free()
+            let child = try ChildProcess([path, "-m", "1", "-t", String(port), "-T", "127.0.0.1"])
+            if LoopbackPorts.waitUntilAccepting(port, child: child, timeout: .seconds(3)) { return (child, port) }
+            child.kill()
         }
-        throw CocoaError(.featureUnsupported)
+        throw ChildProcess.Failure("\(name) did not start listening")
     }
 
-    /// SIGKILL: children of Swift Testing inherit a blocked signal mask.
-    static func stop(_ p: Process) {
-        if p.isRunning { _ = kill(p.processIdentifier, SIGKILL) }
-        p.waitUntilExit()
-    }
+    static func stop(_ child: ChildProcess) { child.kill() }
 
     @Test(.enabled(if: available, "rotctld/rigctld not installed (apt-get install libhamlib-utils)"))
     func tracksAPastPassSegment() throws {
@@ -104,7 +59,7 @@ import Testing
     }
 
     @Test func unreachableDaemonIsAClearError() throws {
-        let port = Self.freePort()
+        let port = try LoopbackPorts.free()
         let r = try GSDProcess.run([
             "track", "--tle", Self.fixtures.appendingPathComponent("passes.tle").path, "--norad", "25544",
             "--station", "48.1351,11.582,520", "--rotctld", "127.0.0.1:\(port)", "--now-for", "1",

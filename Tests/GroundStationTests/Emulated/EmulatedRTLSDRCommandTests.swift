@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import GroundStation
 import Testing
 
@@ -26,7 +27,7 @@ extension EmulatedRTLSDRTests {
         try #require(FileManager.default.isExecutableFile(atPath: gsd), "gsd not built at \(gsd)")
         let dir = try ModemTestSupport.temporaryDirectory("gsd-record-emulated")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let child = try TestChild(
+        let child = try ChildProcess(
             [gsd, "record", "--device", "REC00001", "--frequency", "137100000", "--rate", "1024000", "--gain", "29.7",
              "--seconds", "1", dir + "/pass"],
             output: dir + "/log", environment: Self.emulatedEnvironment(serial: "REC00001", tmp: dir))
@@ -56,7 +57,7 @@ extension EmulatedRTLSDRTests {
         try #require(FileManager.default.isExecutableFile(atPath: gsd), "gsd not built at \(gsd)")
         let dir = try ModemTestSupport.temporaryDirectory("gsd-record-missing")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let child = try TestChild(
+        let child = try ChildProcess(
             [gsd, "record", "--device", "NOSUCH", "--frequency", "137100000", "--rate", "1024000", "--seconds", "1", dir + "/x"],
             output: dir + "/log", environment: Self.emulatedEnvironment(serial: "REC00002", tmp: dir))
         defer { child.kill() }
@@ -72,9 +73,9 @@ extension EmulatedRTLSDRTests {
         try #require(FileManager.default.isExecutableFile(atPath: gsd), "gsd not built at \(gsd)")
         let dir = try ModemTestSupport.temporaryDirectory("gsd-rtltcp-device")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let port = Self.freePort()
+        let port = try LoopbackPorts.free()
         let log = dir + "/log"
-        let child = try TestChild(
+        let child = try ChildProcess(
             [gsd, "rtl-tcp", "--device", "0", "--listen", "127.0.0.1:\(port)", "--seconds", "8"],
             output: log, environment: Self.emulatedEnvironment(serial: "SRV00001", tmp: dir))
         // It stops by itself after --seconds, so the emulator removes its testbed folder.

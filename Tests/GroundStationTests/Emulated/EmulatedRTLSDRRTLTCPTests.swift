@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import GroundStation
 import Testing
 
@@ -14,18 +15,6 @@ extension EmulatedRTLSDRTests {
             .appendingPathComponent("libRTLSDREmulator.so").path
     }
 
-    static func freePort() -> UInt16 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var a = sockaddr_in()
-        a.sin_family = sa_family_t(AF_INET)
-        a.sin_addr.s_addr = inet_addr("127.0.0.1")
-        a.sin_port = 0
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-        _ = withUnsafeMutablePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        return UInt16(bigEndian: a.sin_port)
-    }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/rtl_tcp"), "needs Debian's rtl_tcp (package rtl-sdr)"))
     func debianRTLTCPServesTheEmulatedDongleToTheRTLTCPClient() throws {
@@ -33,10 +22,10 @@ extension EmulatedRTLSDRTests {
         try #require(FileManager.default.fileExists(atPath: library), "libRTLSDREmulator.so not built at \(library)")
         let dir = try ModemTestSupport.temporaryDirectory("gsd-rtltcp-emulated")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let port = Self.freePort()
+        let port = try LoopbackPorts.free()
         let preload = (ProcessInfo.processInfo.environment["LD_PRELOAD"] ?? "libumockdev-preload.so.0") + " " + library
         let log = dir + "/rtl_tcp.log"
-        let child = try TestChild(
+        let child = try ChildProcess(
             ["/usr/bin/rtl_tcp", "-a", "127.0.0.1", "-p", String(port), "-s", "2048000", "-f", "100000000"],
             output: log,
             environment: ["LD_PRELOAD": preload, "GSD_RTLSDR_EMULATOR": "1", "GSD_RTLSDR_EMULATOR_SERIAL": "TCP00001",

@@ -1,6 +1,7 @@
 import Foundation
 import GroundStation
 import Testing
+import TestSupport
 
 @Suite struct TarArchiveTests {
     @Test func writerAndReaderAgree() throws {
@@ -28,13 +29,9 @@ import Testing
         let dir = try FilesTestDirectory()
         dir.write("rec.sigmf-meta", Array(#"{"global": {"core:datatype": "ri8", "core:sample_rate": 8000}}"#.utf8))
         dir.write("rec.sigmf-data", [0, 64, 0xC0, 127])
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tarPath)
-        process.currentDirectoryURL = URL(fileURLWithPath: dir.path)
-        process.arguments = ["--format=pax", "-cf", "rec.sigmf", "rec.sigmf-meta", "rec.sigmf-data"]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        // tar -C: the members are named relative to the folder.
+        let tar = try ChildProcess.run([tarPath, "--format=pax", "-C", dir.path, "-cf", dir.file("rec.sigmf"), "rec.sigmf-meta", "rec.sigmf-data"], timeout: .seconds(60))
+        #expect(tar.status == 0, "\(tar.stderr)")
         let src = try SampleFileSource.open(path: dir.file("rec.sigmf"))
         #expect(try TestSignal.readAll(src) == [0, 0.5, -0.5, 127.0 / 128])
     }

@@ -1,6 +1,7 @@
 import Foundation
 import GroundStation
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -17,9 +18,10 @@ enum HamlibDaemonTests {}
 /// Output goes to /dev/null; `stop()` kills it with SIGKILL (children of Swift Testing inherit a blocked
 /// signal mask, so SIGTERM would be ignored) and reaps it.
 final class HamlibDaemon: @unchecked Sendable {
+    // @unchecked: `child` changes only in init and stop(), which the owning test calls on one thread.
     let tool: String
     let port: UInt16
-    private var process: Process?
+    private var child: ChildProcess?
 
     var endpoint: HamlibEndpoint { HamlibEndpoint(host: "127.0.0.1", port: port) }
 
@@ -39,21 +41,15 @@ final class HamlibDaemon: @unchecked Sendable {
         self.tool = tool
         var lastError = "not started"
         for _ in 0..<5 {
-            let p = try port ?? Self.freePort()
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: path)
-            process.arguments = ["-m", "1", "-t", String(p), "-T", "127.0.0.1"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            if Self.waitUntilListening(p, process: process) {
+            let p = try port ?? LoopbackPorts.free()
+            let child = try ChildProcess([path, "-m", "1", "-t", String(p), "-T", "127.0.0.1"])
+            if LoopbackPorts.waitUntilAccepting(p, child: child, timeout: .seconds(3)) {
                 self.port = p
-                self.process = process
+                self.child = child
                 return
             }
             lastError = "\(tool) did not listen on port \(p)"
-            Self.kill(process)
+            child.kill()
             if port != nil { usleep(300_000) }
         }
         throw Failure(message: lastError)
@@ -61,8 +57,8 @@ final class HamlibDaemon: @unchecked Sendable {
 
     /// Kills the daemon (idempotent).
     func stop() {
-        if let process { Self.kill(process) }
-        process = nil
+        child?.kill()
+        child = nil
     }
 
     deinit { stop() }
@@ -70,58 +66,8 @@ final class HamlibDaemon: @unchecked Sendable {
     /// Starts the same tool again on the same port.
     func restarted() throws -> HamlibDaemon { try HamlibDaemon(tool, port: port) }
 
-    private static func kill(_ process: Process) {
-        if process.isRunning {
-            _ = Glibc.kill(process.processIdentifier, SIGKILL)
-        }
-        process.waitUntilExit()
-    }
-
-    private static func waitUntilListening(_ port: UInt16, process: Process) -> Bool {
-        for _ in 0..<100 {
-            if !process.isRunning { return false }
-            if canConnect(port) { return true }
-            usleep(30_000)
-        }
-        return false
-    }
-
-    static func canConnect(_ port: UInt16) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var addr = loopback(port)
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        return rc == 0
-    }
-
-    static func loopback(_ port: UInt16) -> sockaddr_in {
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = port.bigEndian
-        addr.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        return addr
-    }
-
-    /// A loopback port that was free a moment ago.
-    static func freePort() throws -> UInt16 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(message: "socket failed") }
-        defer { close(fd) }
-        var addr = loopback(0)
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0
-            }
-        }
-        guard ok else { throw Failure(message: "bind failed") }
-        return UInt16(bigEndian: addr.sin_port)
-    }
+    static func loopback(_ port: UInt16) -> sockaddr_in { LoopbackPorts.address(port) }
+    static func freePort() throws -> UInt16 { try LoopbackPorts.free() }
 
     /// A listening socket that never answers (for timeouts); close it with `close(fd)`.
     static func silentListener() throws -> (fd: Int32, port: UInt16) {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import GroundStation
 import TelemetryDecode
 import Testing
@@ -73,7 +74,7 @@ struct DirewolfTests {
         let (direwolf, port, logPath) = try ModemTestSupport.startDirewolf(in: dir)
         defer { direwolf.kill() }
         let link = dir + "/ttyTNC"
-        let socat = try TestChild(
+        let socat = try ChildProcess(
             ["socat", "pty,raw,echo=0,link=\(link)", "tcp:127.0.0.1:\(port)"], output: dir + "/socat.log")
         defer { socat.kill() }
         #expect(ModemTestSupport.waitForText("Attached to KISS TCP client", in: logPath, child: direwolf, timeout: .seconds(10)))
@@ -143,7 +144,7 @@ struct DirewolfTests {
         try Data(ModemTestSupport.wav(pcm: pcm)).write(to: URL(fileURLWithPath: dir + "/tx.wav"))
 
         let atestLog = dir + "/atest.log"
-        let atest = try TestChild(["atest", "-h", dir + "/tx.wav"], output: atestLog)
+        let atest = try ChildProcess(["atest", "-h", dir + "/tx.wav"], output: atestLog)
         defer { atest.kill() }
         #expect(atest.wait(timeout: .seconds(30)) != nil)
         let decoded = Self.atestFrames(ModemTestSupport.log(atestLog))

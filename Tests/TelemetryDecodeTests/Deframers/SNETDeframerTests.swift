@@ -27,7 +27,9 @@ import Testing
     }
 
     @Test func randomInputGivesNoGoodFrames() {
-        var rng = SystemRandomNumberGenerator()
+        // Seeded: with a 16-bit CRC about one random candidate in 65536 passes by chance, so a fresh
+        // random input would fail now and then; this one is fixed and was checked once.
+        var rng = SplitMix64(seed: 0x6C75_636B_7937)
         var d = SNETDeframer()
         var frames: [DecodedFrame] = []
         for _ in 0..<20 {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import GroundStation
 
 #if canImport(Glibc)
@@ -106,7 +107,7 @@ final class PostgresTestServer: @unchecked Sendable {
         let argv = asPostgres
             ? ["/bin/sh", "-c", "cd / && exec \"$@\"", "sh", "runuser", "-u", "postgres", "--"] + command
             : ["/bin/sh", "-c", "cd / && exec \"$@\"", "sh"] + command
-        let child = try TestChild(argv, output: output)
+        let child = try ChildProcess(argv, output: output)
         let status = child.wait(timeout: .seconds(120))
         let text = ModemTestSupport.log(output)
         try? FileManager.default.removeItem(atPath: output)
