@@ -75,7 +75,10 @@ enum DaemonHTTP {
     }
 
     /// Reads a Server-Sent Events stream until `count` `event: frame` data lines arrived or `timeout`.
-    static func liveFrames(host: String, port: Int, count: Int, timeout: Duration) throws -> [[String: Any]] {
+    /// `lastEventID` resumes after that event; each frame's `id:` line is put under "_id".
+    static func liveFrames(
+        host: String, port: Int, count: Int, timeout: Duration, lastEventID: String? = nil
+    ) throws -> [[String: Any]] {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw DaemonTestError("socket failed") }
         defer { close(fd) }
@@ -87,7 +90,8 @@ enum DaemonHTTP {
         guard ok == 0 else { throw DaemonTestError("cannot connect to \(host):\(port)") }
         var tv = timeval(tv_sec: 1, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        let request = Array("GET /api/live HTTP/1.1\r\nHost: \(host)\r\nAccept: text/event-stream\r\n\r\n".utf8)
+        let resume = lastEventID.map { "Last-Event-ID: \($0)\r\n" } ?? ""
+        let request = Array("GET /api/live HTTP/1.1\r\nHost: \(host)\r\nAccept: text/event-stream\r\n\(resume)\r\n".utf8)
         _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         var text = ""
         var frames: [[String: Any]] = []
@@ -98,8 +102,16 @@ enum DaemonHTTP {
             if n == 0 { break }
             if n < 0 { continue }  // timeout tick
             text += String(decoding: buffer[0..<n], as: UTF8.self)
-            frames = text.components(separatedBy: "\n").filter { $0.hasPrefix("data: ") }.compactMap {
-                try? JSONSerialization.jsonObject(with: Data($0.dropFirst(6).utf8)) as? [String: Any]
+            var id: String?
+            frames = []
+            // By scalars: a Character split would keep a chunk header's "\r\n" glued to the line after it.
+            for line in text.unicodeScalars.split(separator: "\n").map(String.init) {
+                if line.hasPrefix("id: ") { id = String(line.dropFirst(4)) }
+                guard line.hasPrefix("data: "),
+                      var frame = try? JSONSerialization.jsonObject(with: Data(line.dropFirst(6).utf8)) as? [String: Any]
+                else { continue }
+                frame["_id"] = id
+                frames.append(frame)
             }
         }
         return frames

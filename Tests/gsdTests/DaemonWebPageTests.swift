@@ -74,5 +74,19 @@ import Glibc
         // Every streamed frame was already stored.
         let stored = try await DaemonHTTP.items(base + "/api/passes/1/frames")
         #expect(Set(stored.compactMap { $0["hex"] as? String }).isSuperset(of: Set(frames.compactMap { $0["hex"] as? String })))
+
+        // A client that reconnects after frame 1.2 gets the five it missed from the store, with their ids.
+        let resumed = try DaemonHTTP.liveFrames(host: "127.0.0.1", port: port, count: 5, timeout: .seconds(30), lastEventID: "1.2")
+        #expect(resumed.map { $0["sequence"] as? Int } == Array(3..<8))
+        #expect(resumed.map { $0["_id"] as? String } == ["1.3", "1.4", "1.5", "1.6", "1.7"])
+        #expect(frames.map { $0["_id"] as? String } == (0..<8).map { "1.\($0)" })
+        #expect(resumed.map { $0["hex"] as? String } == frames.dropFirst(3).map { $0["hex"] as? String })
+        #expect(resumed.allSatisfy { $0["satellite"] as? String == "COLUMBIA" && $0["norad"] as? Int == 42702 })
+        // After the last frame: nothing to replay (the stream stays open, so this waits for its timeout).
+        let none = try DaemonHTTP.liveFrames(host: "127.0.0.1", port: port, count: 1, timeout: .seconds(2), lastEventID: "1.7")
+        #expect(none.isEmpty)
+        // A malformed id is a 400 naming the expected form.
+        let (status, body) = try await DaemonHTTP.get(base + "/api/live?after=1.x")
+        #expect(status == 400 && String(decoding: body, as: UTF8.self).contains("PASS.SEQUENCE"))
     }
 }

@@ -25,9 +25,11 @@ public struct Satellite: Sendable, Hashable {
         return name.lowercased() == q || alternativeNames.contains { $0.lowercased() == q }
     }
 
-    /// The telemetry definitions for frames of `transmitter` (every transmitter's, in order, when nil or unknown).
+    /// The telemetry definitions for frames of `transmitter`: its own (none when it has no `telemetry:` key,
+    /// so another transmitter's layout is never applied to its frames); every transmitter's, in order, when
+    /// the transmitter is not known (nil or not in the catalogue).
     public func telemetryDefinitions(transmitter: String?) -> [String] {
-        if let transmitter, let names = telemetry[transmitter] { return names }
+        if let transmitter, transmitters.contains(where: { $0.name == transmitter }) { return telemetry[transmitter] ?? [] }
         var all: [String] = []
         for t in transmitters { for n in telemetry[t.name] ?? [] where !all.contains(n) { all.append(n) } }
         return all

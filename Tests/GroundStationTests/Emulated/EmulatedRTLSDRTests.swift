@@ -319,7 +319,7 @@ struct EmulatedRTLSDRTests {
             _ = try RTLSDRDevice.open(.serial("MISSING"), context: context)
             Issue.record("opened a dongle that does not exist")
         } catch {
-            guard case RTLSDRError.notFound(let selector, let seen)? = error as? RTLSDRError else {
+            guard case RTLSDRError.notFound(let selector, let seen) = error else {
                 Issue.record("expected notFound, got \(error)")
                 return
             }

@@ -28,6 +28,14 @@ import Testing
         }
         // GOMX-1's catalogue entry points at its beacon definition.
         #expect(service.catalogue.satellite(norad: 39430)?.telemetryDefinitions(transmitter: nil) == ["gomx-1"])
+        // ATL-1: its signalling transmitter has no telemetry key, so its frames get no definition (not the
+        // data transmitters' smog-p layout); unknown or no transmitter: every transmitter's definitions.
+        let atl1 = try #require(service.catalogue.satellite(named: "ATL-1"))
+        #expect(atl1.telemetryDefinitions(transmitter: "1k25 FSK signalling") == [])
+        #expect(atl1.telemetryDefinitions(transmitter: "5k FSK long RA FEC") == ["smog-p"])
+        #expect(atl1.telemetryDefinitions(transmitter: nil) == ["smog-p"])
+        #expect(atl1.telemetryDefinitions(transmitter: "no such transmitter") == ["smog-p"])
+        #expect(service.decode(norad: atl1.norad, transmitter: "1k25 FSK signalling", frame: [UInt8](repeating: 0, count: 64)) == nil)
     }
 
     @Test func referencesAcrossFilesAndShorthands() throws {

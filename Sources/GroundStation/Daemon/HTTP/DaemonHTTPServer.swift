@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
@@ -76,17 +77,29 @@ public enum DaemonHTTPServer {
             try json(await DaemonStatus.make(daemon, version: version))
         }
 
-        router.get("/api/live") { _, _ -> Response in
+        router.get("/api/live") { request, _ -> Response in
+            // Resume after the client's last event (Last-Event-ID, or ?after= for clients that cannot set it).
+            let resumeText = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters.get("after")
+            var last: LiveEventID?
+            if let resumeText {
+                guard let id = LiveEventID(resumeText) else {
+                    throw APIError(.badRequest, "Last-Event-ID / after: expected PASS.SEQUENCE such as 12.3, got '\(resumeText.prefix(40))'")
+                }
+                last = id
+            }
+            // Subscribe before reading the store, so a frame stored in between is in one or the other.
             let events = daemon.hub.subscribe()
+            let missed = last == nil ? [] : try await LiveBackfill.events(after: last!, store: daemon.store)
             let encoder = APIJSON.encoder()
             return Response(
                 status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
                 body: ResponseBody { writer in
                     // A comment line first, so clients see the stream open at once.
                     try await writer.write(ByteBuffer(string: ": gsd live frames\n\n"))
-                    for await e in events {
-                        let data = try encoder.encode(e)
-                        try await writer.write(ByteBuffer(string: "event: frame\ndata: " + String(decoding: data, as: UTF8.self) + "\n\n"))
+                    let replayed = Set(missed.map(LiveEventID.init))
+                    for e in missed { try await writer.write(try LiveBackfill.message(e, encoder: encoder)) }
+                    for await e in events where !replayed.contains(LiveEventID(e)) {
+                        try await writer.write(try LiveBackfill.message(e, encoder: encoder))
                     }
                     try await writer.finish(nil)
                 })

@@ -29,6 +29,14 @@ public struct LiveFrameEvent: Sendable, Codable, Equatable {
         self.elevation = elevation
     }
 
+    /// A stored frame of `pass`.
+    public init(_ frame: FrameRecord, of pass: PassRecord) {
+        self.init(
+            passID: pass.id, sequence: frame.sequence, norad: pass.norad, satellite: pass.satellite, time: frame.time,
+            hex: frame.bytes.map { String(format: "%02x", $0) }.joined(), checksOK: frame.checksOK, framing: frame.framing,
+            azimuth: frame.azimuth, elevation: frame.elevation)
+    }
+
     enum CodingKeys: String, CodingKey {
         case passID = "pass_id", sequence, norad, satellite, time, hex, checksOK = "checks_ok", framing, azimuth, elevation
     }

@@ -137,10 +137,7 @@ public struct PassRunner: Sendable {
                             logger.error("cannot queue frame for SiDS", metadata: ["pass": "\(record.id)", "error": "\(error)"])
                         }
                     }
-                    hub.publish(LiveFrameEvent(
-                        passID: record.id, sequence: frame.sequence, norad: record.norad, satellite: record.satellite, time: time,
-                        hex: frame.bytes.map { String(format: "%02x", $0) }.joined(), checksOK: frame.checksOK,
-                        framing: frame.framing, azimuth: frame.azimuth, elevation: frame.elevation))
+                    hub.publish(LiveFrameEvent(frame, of: record))
                 }
             } onCancel: {
                 pipeline.cancel()

@@ -73,7 +73,7 @@ final class PostgresTestServer: @unchecked Sendable {
             return running
         }
         if wasRunning {
-            try? runTool("pg_ctl", ["-D", directory + "/data", "-m", "fast", "-w", "stop"])
+            _ = try? runTool("pg_ctl", ["-D", directory + "/data", "-m", "fast", "-w", "stop"])
         }
         try? FileManager.default.removeItem(atPath: directory)
     }
