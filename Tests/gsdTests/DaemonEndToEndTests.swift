@@ -23,7 +23,9 @@ import Glibc
     }
 
     /// A configuration playing `recordings` (shared recordings) at `speed`.
-    static func config(_ scratch: Scratch, _ recordings: [(String, Int)], speed: Double, gap: Double = 1, startDelay: Double = 1) throws -> String {
+    static func config(
+        _ scratch: Scratch, _ recordings: [(String, Int)], speed: Double, gap: Double = 1, startDelay: Double = 1, extra: String = ""
+    ) throws -> String {
         let list = recordings.map { "      - { path: \(RecordingManifest.recordings.appendingPathComponent($0.0).path), norad: \($0.1) }" }
         let sats = Array(Set(recordings.map(\.1))).sorted().map(String.init).joined(separator: ", ")
         let tle = packageRoot.appendingPathComponent("examples/demo.tle").path
@@ -40,6 +42,7 @@ import Glibc
             satellites: [\(sats)]
             tle: { files: [\(tle)] }
             data_dir: \(scratch.file("data"))
+            \(extra)
             """
         let path = scratch.file("gsd.yaml")
         try text.write(toFile: path, atomically: true, encoding: .utf8)
