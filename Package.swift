@@ -120,6 +120,8 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzSampleFiles", ["GroundStation"]),
     ("FuzzTLE", ["GroundStation"]),
     ("FuzzCatalogue", ["GroundStation", "TelemetryDecode"]),
+    ("FuzzDaemonConfig", ["GroundStation"]),
+    ("FuzzHardwareProfiles", ["GroundStation"]),
 ]
 package.targets += fuzzTargets.map {
     .executableTarget(name: $0.name, dependencies: $0.dependencies, path: "Fuzz/Targets/\($0.name)")

@@ -143,31 +143,8 @@ enum RawHTTP {
     enum Outcome { case status(Int), closed }
 
     static func exchange(port: UInt16, _ request: [UInt8], timeout: Int) -> Outcome {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return .closed }
-        defer { close(fd) }
-        var tv = timeval(tv_sec: timeout, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        var addr = LoopbackPorts.address(port)
-        let ok = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
-        guard ok else { return .closed }
-        var sent = 0
-        while sent < request.count {
-            let n = request.withUnsafeBytes { send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
-            if n <= 0 { break }  // the server may stop reading a request it refused
-            sent += n
-        }
-        var text: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while !text.contains(0x0A) && text.count < 65536 {
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n <= 0 { break }
-            text += buffer[0..<n]
-        }
-        let line = String(decoding: text.prefix { $0 != 0x0D && $0 != 0x0A }, as: UTF8.self).split(separator: " ")
+        guard let raw = try? LoopbackHTTP.exchange(port: port, request, timeout: timeout, statusLineOnly: true) else { return .closed }
+        let line = String(decoding: raw.prefix { $0 != 0x0D && $0 != 0x0A }, as: UTF8.self).split(separator: " ")
         guard line.count >= 2, line[0].hasPrefix("HTTP/"), let code = Int(line[1]) else { return .closed }
         return .status(code)
     }

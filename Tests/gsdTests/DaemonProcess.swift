@@ -1,9 +1,6 @@
 import Foundation
 import TestSupport
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -58,12 +55,10 @@ struct DaemonTestError: Error, CustomStringConvertible {
 
 /// Small JSON-over-HTTP client for the daemon's API.
 enum DaemonHTTP {
+    /// Not URLSession (see LoopbackHTTP): a blocking request with a 10 s deadline.
     static func get(_ url: String) async throws -> (Int, Data) {
-        guard let u = URL(string: url) else { throw DaemonTestError("bad URL \(url)") }
-        var request = URLRequest(url: u)
-        request.timeoutInterval = 10
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+        let r = try LoopbackHTTP.get(url)
+        return (r.status, r.body)
     }
 
     static func json(_ url: String) async throws -> [String: Any] {

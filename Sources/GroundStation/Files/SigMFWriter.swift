@@ -3,7 +3,7 @@ import TelemetryDecode
 
 /// Writes a SigMF recording (`<base>.sigmf-data` streamed, `<base>.sigmf-meta` on `finish()`), in any
 /// datatype `SigMFReader` reads (cu8, ci16_le, cf32_le, ...), and optionally packs it into a `.sigmf`
-/// tar archive. Meant for fixtures and tests.
+/// tar archive. Used for `gsd record`, pass recordings and test fixtures.
 public final class SigMFWriter {
     public let metaPath: String
     public let dataPath: String
@@ -14,6 +14,8 @@ public final class SigMFWriter {
     public let datetime: Date?
     public let recordingDescription: String?
     public private(set) var samplesWritten = 0
+    /// Annotation objects (each with at least `core:sample_start`), written by `finish()` in sample order.
+    public var annotations: [[String: Any]] = []
     private let raw: RawSampleWriter
     private var finished = false
 
@@ -48,6 +50,12 @@ public final class SigMFWriter {
         samplesWritten = raw.samplesWritten
     }
 
+    /// Appends bytes already in this recording's format (a tap on a receiver's byte stream).
+    public func writeEncoded(_ bytes: UnsafeRawBufferPointer) throws(SampleFileError) {
+        try raw.writeEncoded(bytes)
+        samplesWritten = raw.samplesWritten
+    }
+
     /// Closes the data file and writes the metadata.
     public func finish() throws(SampleFileError) {
         guard !finished else { return }
@@ -71,7 +79,8 @@ public final class SigMFWriter {
             f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
             capture["core:datetime"] = f.string(from: t)
         }
-        let doc: [String: Any] = ["global": global, "captures": [capture], "annotations": [Any]()]
+        let sorted = annotations.sorted { ($0["core:sample_start"] as? Int ?? 0) < ($1["core:sample_start"] as? Int ?? 0) }
+        let doc: [String: Any] = ["global": global, "captures": [capture], "annotations": sorted]
         do {
             let data = try JSONSerialization.data(withJSONObject: doc, options: [.prettyPrinted, .sortedKeys])
             return Array(data)

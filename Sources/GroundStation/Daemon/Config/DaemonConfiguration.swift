@@ -112,7 +112,8 @@ public struct DaemonConfiguration: Sendable {
     public var storage: Storage
     public var http: HTTP
     public var dataDirectory: String
-    /// Record each pass's samples to SigMF under `dataDirectory/sigmf`.
+    /// Record each pass's samples to SigMF under `dataDirectory/sigmf` (`pass-ID.sigmf-meta`/`-data`, frames
+    /// as annotations).
     public var recordSigMF: Bool
     /// Submitted recordings must lie inside this folder (nil: submissions refused).
     public var replayDirectory: String?

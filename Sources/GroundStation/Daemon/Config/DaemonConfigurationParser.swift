@@ -216,7 +216,6 @@ public enum DaemonConfigurationParser {
             let rc = try top.section("recording")
             try rc.rejectUnknown(["sigmf"])
             recordSigMF = try rc.optionalBool("sigmf") ?? false
-            if recordSigMF { throw rc.error("sigmf", "recording passes to SigMF is not implemented yet; set false") }
         }
         var replayDir: String? = nil
         if map["replay"] != nil {

@@ -31,12 +31,18 @@ public struct PassRunner: Sendable {
     public let logger: Logger
     /// Good frames are queued here (durably) after they are stored.
     public let forwarder: SiDSForwarder?
+    /// Where each pass's samples are kept as SigMF (`pass-ID.sigmf-meta`/`-data`); nil: not kept.
+    public let recordingDirectory: String?
+    /// Where each pass's waterfall goes (`ID.png`); nil: none drawn.
+    public let waterfallDirectory: String?
 
     public init(
         store: any PassStore, station: String, metrics: DaemonMetrics, hub: LiveFrameHub, state: DaemonState, logger: Logger,
-        forwarder: SiDSForwarder? = nil
+        forwarder: SiDSForwarder? = nil, recordingDirectory: String? = nil, waterfallDirectory: String? = nil
     ) {
         self.forwarder = forwarder
+        self.recordingDirectory = recordingDirectory
+        self.waterfallDirectory = waterfallDirectory
         self.store = store
         self.station = station
         self.metrics = metrics
@@ -104,8 +110,14 @@ public struct PassRunner: Sendable {
         }
         if receivers.isEmpty { throw ReplayError.nothingToDecode(path: r.path, reasons: reasons) }
         let chain = ReceiverDecodeChain(format: file.format, sampleRate: file.sampleRate, bank: ReceiverBank(receivers))
+        let tap = PassTap(
+            format: file.format, sampleRate: file.sampleRate,
+            recordingBase: recordingDirectory.map { ($0 as NSString).appendingPathComponent("pass-\(record.id)") },
+            frequency: job.satellite.transmitters.first?.frequency, start: Date(),
+            description: "gsd pass \(record.id): \(record.satellite) (NORAD \(record.norad)) at \(station), from \(r.path)")
+        var storedFrames: [FrameRecord] = []
         let pipeline = try SamplePipeline<ReceivedFrame>(
-            source: PacedFileByteSource(file, speed: job.speed), chain: chain,
+            source: tap.tapping(PacedFileByteSource(file, speed: job.speed)), chain: chain,
             configuration: .init(ringCapacity: 1 << 22, overrun: .block(), name: "gsd-pass-\(record.id)"))
         let playStart = Date()
         let clockStart = ContinuousClock.now
@@ -126,6 +138,7 @@ public struct PassRunner: Sendable {
                         passID: record.id, sequence: sequence, time: time, bytes: f.frame.bytes, framing: f.frame.framing,
                         checksOK: f.frame.checkPassed, azimuth: look?.azimuth, elevation: look?.elevation)
                     try await store.appendFrame(frame)
+                    storedFrames.append(frame)
                     sequence += 1
                     lastFrame = max(lastFrame, time)
                     let latency: Duration? = job.speed > 0 ? (ContinuousClock.now - clockStart) - .seconds(f.time * timeScale) : nil
@@ -150,7 +163,23 @@ public struct PassRunner: Sendable {
         }
         await pipeline.waitUntilStopped()
         await reportRing()
+        await keep(tap, record: record, frames: storedFrames, playStart: playStart)
         if Task.isCancelled { throw CancellationError() }
         return (sequence, lastFrame)
+    }
+
+    /// Finishes the pass's SigMF recording and waterfall; a failure is reported, the pass goes on.
+    private func keep(_ tap: PassTap, record: PassRecord, frames: [FrameRecord], playStart: Date) async {
+        guard let waterfallDirectory else { return }
+        let outcome = tap.finish(
+            frames: frames, start: playStart,
+            waterfallPath: (waterfallDirectory as NSString).appendingPathComponent("\(record.id).png"),
+            title: "\(record.satellite) (\(record.norad)) pass \(record.id)")
+        if let path = outcome.recording { logger.info("pass recorded", metadata: ["pass": "\(record.id)", "sigmf": "\(path)"]) }
+        for problem in [outcome.recordingError.map { "SigMF recording of pass \(record.id) failed: \($0)" },
+                        outcome.waterfallError.map { "waterfall of pass \(record.id) failed: \($0)" }].compactMap({ $0 }) {
+            logger.error("\(problem)")
+            await state.failed(problem)
+        }
     }
 }

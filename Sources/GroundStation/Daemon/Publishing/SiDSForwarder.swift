@@ -161,12 +161,19 @@ public actor SiDSForwarder {
         request.setValue("gsd", forHTTPHeaderField: "User-Agent")
         request.httpBody = body
         request.timeoutInterval = configuration.requestTimeout
-        do {
-            let (_, response) = try await session.data(for: request)
-            guard let http = response as? HTTPURLResponse else { return "not an HTTP response" }
-            return (200..<300).contains(http.statusCode) ? nil : "HTTP \(http.statusCode)"
-        } catch {
-            return "\(error.localizedDescription)"
-        }
+        // On Linux, cancelling a task that awaits URLSession's async API can deadlock (its cancel handler
+        // waits on the session's queue while that queue resumes the task): the request runs in a task of
+        // its own that is never cancelled and ends within the request timeout.
+        let session = self.session
+        let finished = request
+        return await Task.detached { () -> String? in
+            do {
+                let (_, response) = try await session.data(for: finished)
+                guard let http = response as? HTTPURLResponse else { return "not an HTTP response" }
+                return (200..<300).contains(http.statusCode) ? nil : "HTTP \(http.statusCode)"
+            } catch {
+                return "\(error.localizedDescription)"
+            }
+        }.value
     }
 }

@@ -52,9 +52,11 @@ public final class GroundStationDaemon: Service, Sendable {
                     file: configuration.file, key: "publishing", problem: "cannot open the SiDS outbox in \(configuration.dataDirectory): \(error)")
             }
         }
+        let dataDirectory = configuration.dataDirectory as NSString
         runner = PassRunner(
             store: store, station: configuration.station.name, metrics: metrics, hub: hub, state: state, logger: logger,
-            forwarder: forwarder)
+            forwarder: forwarder, recordingDirectory: configuration.recordSigMF ? dataDirectory.appendingPathComponent("sigmf") : nil,
+            waterfallDirectory: dataDirectory.appendingPathComponent("waterfalls"))
         (replays, replayQueue) = AsyncStream.makeStream(of: ReplayRequest.self)
     }
 
@@ -220,7 +222,7 @@ func cancelWhenGracefulShutdownIgnoringErrors(_ body: @escaping @Sendable () asy
 }
 
 extension GroundStationDaemon {
-    /// Where a pass's waterfall image is kept.
+    /// Where a pass's waterfall image is kept (the pass runner draws it when the pass ends).
     public func waterfallPath(passID: Int64) -> String {
         (configuration.dataDirectory as NSString).appendingPathComponent("waterfalls/\(passID).png")
     }

@@ -33,7 +33,7 @@ private let invalidCases: [(String, String, String)] = [
     (minimalConfiguration + "\nhttp: { tokens: ['sha256:abc'] }", "http.tokens[0]", "64 hex digits"),
     (minimalConfiguration + "\nstorage: { postgresql: 'not a url' }", "storage.postgresql", "postgres://"),
     (minimalConfiguration + "\nreplay: { directory: /nonexistent-gsd-folder }", "replay.directory", "existing folder"),
-    (minimalConfiguration + "\nrecording: { sigmf: true }", "recording.sigmf", "not implemented"),
+    (minimalConfiguration + "\nrecording: { sigmf: yes please }", "recording.sigmf", "true or false"),
     (minimalConfiguration + "\npublishing: [{ kind: mqtt, url: 'http://x' }]", "publishing[0].kind", "unknown publishing kind"),
     ("station: [", "", "not valid YAML"),
 ]
