@@ -22,6 +22,7 @@ enum BenchmarkCatalog {
         .replay,
         .resampler, .resamplerAudio,
         .usbStream,
+        .soapyStream,
         .telemetry,
     ]
 

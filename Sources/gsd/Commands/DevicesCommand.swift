@@ -21,7 +21,11 @@ struct DevicesCommand: ParsableCommand {
             departures (remove) until SIGINT or --seconds. The watch source is udev's monitor when a \
             udev daemon runs (/run/udev/control exists) and otherwise re-enumeration every --interval \
             seconds; --source chooses udev, kernel (the kernel's uevents, no daemon needed) or poll \
-            explicitly. The source is named on standard error.
+            explicitly. The source is named on standard error. --soapy also lists the receivers SoapySDR's \
+            installed modules find (every module probes, some over the network, so it is not the default): \
+            one line per device (soapy, profile or -, the arguments that open it with \
+            `--device soapy:ARGS`, its label), or an object with subsystem "soapysdr" with --json; \
+            --soapy-args driver=NAME asks that module only.
             """)
 
     enum SourceName: String, ExpressibleByArgument, CaseIterable {
@@ -46,8 +50,17 @@ struct DevicesCommand: ParsableCommand {
     @Option(help: "Hardware profile folder (default: the one shipped with gsd).")
     var profiles: String?
 
+    @Flag(help: "Also list the receivers SoapySDR's modules find.")
+    var soapy = false
+
+    @Option(name: .customLong("soapy-args"), help: "List only SoapySDR devices matching these arguments (e.g. driver=airspy); implies --soapy.")
+    var soapyArgs: String?
+
+    var listsSoapy: Bool { soapy || soapyArgs != nil }
+
     func validate() throws {
         if seconds != nil && !watch { throw ValidationError("--seconds needs --watch.") }
+        if listsSoapy && watch { throw ValidationError("--soapy lists once; it cannot be combined with --watch.") }
         if let seconds, !(0...1e9).contains(seconds) { throw ValidationError("--seconds must be 0 to 1e9.") }
         if !(0.05...3600).contains(interval) { throw ValidationError("--interval must be 0.05 to 3600 seconds.") }
     }
@@ -64,6 +77,12 @@ struct DevicesCommand: ParsableCommand {
             do { devices = try DeviceEnumerator().devices() } catch { throw ValidationFailure(error.description) }
             for d in devices { emit(d, profile: set.profile(for: d), event: nil) }
             if devices.isEmpty { printError("gsd: no USB devices or USB serial ports attached") }
+            if listsSoapy {
+                // A driver filter also keeps the other modules from probing at all.
+                let found = SoapySDRDevices.enumerate(soapyArgs ?? "")
+                for d in found { emitSoapy(d, profile: set.profile(forSoapy: d)) }
+                if found.isEmpty { printError("gsd: SoapySDR found no devices (modules: SoapySDRUtil --info)") }
+            }
             return
         }
 
@@ -138,6 +157,23 @@ struct DevicesCommand: ParsableCommand {
             fields.append(d.serial ?? "-")
             fields.append([d.manufacturer, d.product].compactMap { $0 }.joined(separator: " "))
             print(fields.joined(separator: "\t"))
+        }
+        fflush(nil)
+    }
+
+    private func emitSoapy(_ d: SoapySDRDeviceInfo, profile: HardwareProfile?) {
+        if json {
+            var o = JSONLine()
+            o.add("subsystem", "soapysdr")
+            o.add("soapy_args", d.openArguments)
+            optional(&o, "driver", d.driver)
+            optional(&o, "label", d.label)
+            optional(&o, "serial", d.serial)
+            optional(&o, "profile", profile?.id)
+            optional(&o, "profile_name", profile?.name)
+            print(o.text)
+        } else {
+            print(["soapy", profile?.id ?? "-", d.openArguments, d.label ?? "-"].joined(separator: "\t"))
         }
         fflush(nil)
     }

@@ -2,19 +2,24 @@ import ArgumentParser
 import Foundation
 import GroundStation
 
-/// `gsd record`: cu8 IQ from a local RTL-SDR (native USB driver) to SigMF or a raw file.
+/// `gsd record`: cu8 IQ from a local RTL-SDR (native USB driver) or any SoapySDR receiver
+/// (`--device soapy:ARGS`) to SigMF or a raw file.
 struct RecordCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
-        abstract: "Record cu8 IQ from a local RTL-SDR to SigMF (default) or a raw file.",
+        abstract: "Record cu8 IQ from a local RTL-SDR or a SoapySDR receiver to SigMF (default) or a raw file.",
         discussion: """
             Opens the dongle by serial or index (--device), tunes it, and streams --seconds of samples. \
             OUTPUT is a SigMF base path (writes OUTPUT.sigmf-data and OUTPUT.sigmf-meta with frequency, rate, \
             datetime and hardware), or a raw cu8 file with --raw or a .cu8/.raw/.bin name. Samples the disk \
-            could not keep up with are dropped and counted (reported on stderr; exit status 1 if any).
+            could not keep up with are dropped and counted (reported on stderr; exit status 1 if any). \
+            --device soapy:ARGS records through SoapySDR instead (ARGS as `gsd devices --soapy` prints them, \
+            e.g. soapy:driver=airspy,serial=...): samples read as CS8 are kept as cu8, the metadata's core:hw \
+            names SoapySDR's driver and hardware, and driver overflows count as drops. --ppm and --bias-tee \
+            apply to the native driver only.
             """)
 
-    @Option(help: "RTL-SDR serial string or index (0 = the first dongle).")
+    @Option(help: "RTL-SDR serial string or index (0 = the first dongle), or soapy:ARGS for a SoapySDR receiver.")
     var device: String
 
     @Option(help: "Centre frequency in Hz.")
@@ -46,11 +51,19 @@ struct RecordCommand: ParsableCommand {
         guard rate.isFinite, rate > 0 else { throw ValidationError("--rate \(rate) is not a sample rate") }
         guard seconds.isFinite, seconds > 0, seconds <= 86_400 else { throw ValidationError("--seconds must be > 0 and at most 86400") }
         guard RTLSDRGain(gain) != nil else { throw ValidationError("--gain '\(gain)' is neither 'auto' nor a number of dB") }
+        if soapyArguments != nil {
+            if soapyArguments!.isEmpty { throw ValidationError("--device soapy: needs SoapySDR arguments, e.g. soapy:driver=rtlsdr") }
+            if ppm != 0 || biasTee { throw ValidationError("--ppm and --bias-tee apply to the native RTL-SDR driver, not to --device soapy:") }
+        }
     }
+
+    /// The SoapySDR arguments of `--device soapy:ARGS`, nil for the native driver.
+    var soapyArguments: String? { device.hasPrefix("soapy:") ? String(device.dropFirst(6)) : nil }
 
     var isRaw: Bool { raw || [".cu8", ".raw", ".bin"].contains { output.lowercased().hasSuffix($0) } }
 
     func run() throws {
+        if let soapyArguments { return try recordThroughSoapy(soapyArguments) }
         let context: USBContext
         do { context = try USBContext() } catch { throw ValidationFailure("gsd: record: \(error)") }
         defer { context.close() }
@@ -69,55 +82,91 @@ struct RecordCommand: ParsableCommand {
             if biasTee { try dongle.setBiasTee(true) }
         } catch { throw ValidationFailure("gsd: record: \(error)") }
 
-        let start = Date()
         let hardware = "RTL2832U + \(dongle.tuner.rawValue) (\(dongle.info.description)), gain "
             + (reachedGain.map { "\($0) dB" } ?? "auto") + (ppm != 0 ? ", \(ppm) ppm" : "")
-        let sigmf: SigMFWriter?
-        let dataPath: String
-        do {
-            if isRaw {
-                sigmf = nil
-                dataPath = output
-            } else {
-                let w = try SigMFWriter(basePath: output, format: .cu8, sampleRate: actualRate, frequency: frequency.rounded(),
-                                        datetime: start, description: "gsd record from \(dongle.name)")
-                sigmf = w
-                dataPath = w.dataPath
-            }
-        } catch { throw ValidationFailure("gsd: record: \(output): \(error)") }
-        let data: RawSampleWriter
-        do { data = try RawSampleWriter(path: dataPath, format: .cu8) } catch { throw ValidationFailure("gsd: record: \(error)") }
-
-        let wanted = Int((seconds * actualRate).rounded()) * 2
+        let outputs = try Outputs(self, rate: actualRate, description: "gsd record from \(dongle.name)")
         let source: RTLSDRSampleSource
         do { source = try RTLSDRSampleSource(device: dongle) } catch { throw ValidationFailure("gsd: record: \(error)") }
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 << 10, alignment: 16)
-        defer { buffer.deallocate() }
-        var written = 0
-        var failure: String?
-        do {
-            while written < wanted {
-                let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<min(buffer.count, wanted - written)]))
-                if n == 0 { break }
-                try data.writeEncoded(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-                written += n
-            }
-        } catch {
-            failure = "\(error)"
-        }
+        let (written, failure) = outputs.copy(seconds: seconds, rate: actualRate) { try source.read(into: $0) }
         source.stop()
-        do {
-            try data.finish()
-            if let sigmf {
-                try sigmf.finish()
-                try Self.addHardware(hardware, toMeta: sigmf.metaPath)
-            }
-        } catch { throw ValidationFailure("gsd: record: \(output): \(error)") }
+        let path = try outputs.finish(hardware: hardware, output: output)
         let drops = source.droppedBytes
         printError("gsd: record: \(written / 2) samples (\(written) bytes) at \(actualRate) Sps, \(UInt64(frequency.rounded())) Hz, "
-                   + "\(drops) bytes dropped in \(source.dropEvents) gap(s) -> \(sigmf?.dataPath ?? dataPath)")
+                   + "\(drops) bytes dropped in \(source.dropEvents) gap(s) -> \(path)")
         if let failure { throw ValidationFailure("gsd: record: stopped after \(written) bytes: \(failure)") }
         if drops > 0 { throw ExitCode(1) }
+    }
+
+    /// The same through SoapySDR's C API (any module's receiver).
+    private func recordThroughSoapy(_ arguments: String) throws {
+        let source: SoapySDRSampleSource
+        do {
+            let g = RTLSDRGain(gain)
+            let dB: Double? = if case .manual(let v)? = g { v } else { nil }
+            source = try SoapySDRSampleSource(configuration: .init(arguments: arguments, frequency: frequency.rounded(), sampleRate: rate, gain: dB))
+        } catch { throw ValidationFailure("gsd: record: --device \(device): \(error)") }
+        let hardware = "SoapySDR driver \(source.driverKey), hardware \(source.hardwareKey) (\(arguments)), gain "
+            + (gain == "auto" ? "auto" : "\(gain) dB")
+        let outputs = try Outputs(self, rate: source.actualSampleRate, description: "gsd record through SoapySDR (\(arguments))")
+        let (written, failure) = outputs.copy(seconds: seconds, rate: source.actualSampleRate) { try source.read(into: $0) }
+        source.close()
+        let path = try outputs.finish(hardware: hardware, output: output)
+        printError("gsd: record: \(written / 2) samples (\(written) bytes) at \(source.actualSampleRate) Sps, \(UInt64(frequency.rounded())) Hz "
+                   + "through SoapySDR \(source.driverKey), \(source.overflows) overflow(s) -> \(path)")
+        if let failure { throw ValidationFailure("gsd: record: stopped after \(written) bytes: \(failure)") }
+        if source.overflows > 0 { throw ExitCode(1) }
+    }
+
+    /// Where the samples go: a SigMF pair (metadata written at the end) or a raw cu8 file.
+    struct Outputs {
+        let sigmf: SigMFWriter?
+        let raw: RawSampleWriter?
+
+        init(_ command: RecordCommand, rate: Double, description: String) throws {
+            do {
+                if command.isRaw {
+                    sigmf = nil
+                    raw = try RawSampleWriter(path: command.output, format: .cu8)
+                } else {
+                    sigmf = try SigMFWriter(basePath: command.output, format: .cu8, sampleRate: rate, frequency: command.frequency.rounded(),
+                                            datetime: Date(), description: description)
+                    raw = nil
+                }
+            } catch { throw ValidationFailure("gsd: record: \(command.output): \(error)") }
+        }
+
+        /// Reads `seconds` of cu8 samples with `read` into the data file: bytes written, and what stopped it early.
+        func copy(seconds: Double, rate: Double, _ read: (UnsafeMutableRawBufferPointer) throws -> Int) -> (Int, String?) {
+            let wanted = Int((seconds * rate).rounded()) * 2
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 << 10, alignment: 16)
+            defer { buffer.deallocate() }
+            var written = 0
+            do {
+                while written < wanted {
+                    let n = try read(UnsafeMutableRawBufferPointer(rebasing: buffer[0..<min(buffer.count, wanted - written)]))
+                    if n == 0 { break }
+                    let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
+                    if let sigmf { try sigmf.writeEncoded(chunk) } else { try raw?.writeEncoded(chunk) }
+                    written += n
+                }
+            } catch {
+                return (written, "\(error)")
+            }
+            return (written, nil)
+        }
+
+        /// Closes the data file and writes the metadata with `hardware` as core:hw; the data file's path.
+        func finish(hardware: String, output: String) throws -> String {
+            do {
+                try raw?.finish()
+                if let sigmf {
+                    try sigmf.finish()
+                    try RecordCommand.addHardware(hardware, toMeta: sigmf.metaPath)
+                    return sigmf.dataPath
+                }
+            } catch { throw ValidationFailure("gsd: record: \(output): \(error)") }
+            return output
+        }
     }
 
     /// SigMF's `core:hw` (the writer has no field for it): added to the finished metadata's global object.

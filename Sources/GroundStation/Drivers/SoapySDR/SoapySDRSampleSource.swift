@@ -30,6 +30,9 @@ public final class SoapySDRSampleSource: SampleSource, @unchecked Sendable {
     public let actualSampleRate: Double
     /// Overflow reports (samples lost in the driver).
     public private(set) var overflows = 0
+    /// The module's driver key and the hardware key (e.g. "RTLSDR", "R820T"), for recordings' metadata.
+    public let driverKey: String
+    public let hardwareKey: String
     private let device: OpaquePointer
     private let stream: OpaquePointer
     private let closedFlag = USBAtomicInt()
@@ -59,6 +62,8 @@ public final class SoapySDRSampleSource: SampleSource, @unchecked Sendable {
             throw error
         }
         actualSampleRate = SoapySDRDevice_getSampleRate(dev, rx, ch)
+        driverKey = Self.take(SoapySDRDevice_getDriverKey(dev))
+        hardwareKey = Self.take(SoapySDRDevice_getHardwareKey(dev))
         var channels = [ch]
         guard let s = SoapySDRDevice_setupStream(dev, rx, "CS8", &channels, 1, nil) else {
             let e = SoapySDRError(operation: "set up a CS8 stream on '\(c.arguments)'")
@@ -78,6 +83,13 @@ public final class SoapySDRSampleSource: SampleSource, @unchecked Sendable {
         SoapySDRDevice_deactivateStream(device, stream, 0, 0)
         SoapySDRDevice_closeStream(device, stream)
         SoapySDRDevice_unmake(device)
+    }
+
+    /// A string SoapySDR allocated, freed.
+    private static func take(_ text: UnsafeMutablePointer<CChar>?) -> String {
+        guard let text else { return "" }
+        defer { SoapySDR_free(text) }
+        return String(cString: text)
     }
 
     /// Ends the stream: the next `read` returns 0.
