@@ -51,4 +51,31 @@ extension EmulatedRTLSDRTests {
             _ = try SoapySDRSampleSource(configuration: .init(arguments: "driver=rtlsdr,serial=NOTHERE", frequency: 1e8, sampleRate: 2.048e6))
         }
     }
+
+    /// Unplugged mid-stream: the SoapySDR source ends with an error naming the device within its stall
+    /// deadline, instead of waiting for samples forever.
+    @Test(.enabled(if: hasSoapyRTLSDR, "needs SoapySDR's rtlsdr module (package soapysdr0.8-module-rtlsdr)"))
+    func soapySDRSourceEndsWithAClearErrorWhenTheDongleIsUnplugged() throws {
+        let dongle = try EmulatedDongle(serial: "SOAPYOUT", paced: true)
+        defer { withExtendedLifetime(dongle) {} }
+        let source = try SoapySDRSampleSource(configuration: .init(
+            arguments: "driver=rtlsdr,serial=SOAPYOUT", frequency: 137_500_000, sampleRate: 1_024_000, stallTimeout: 3))
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 16)
+        defer { buffer.deallocate() }
+        var got = 0
+        while got < 1 << 20 { got += try source.read(into: buffer) }
+        dongle.unplug()
+        let start = ContinuousClock.now
+        var thrown: (any Error)?
+        do {
+            while try source.read(into: buffer) > 0 {
+                if ContinuousClock.now - start > .seconds(30) { break }
+            }
+        } catch {
+            thrown = error
+        }
+        let e = try #require(thrown as? SoapySDRError, "no error within 30 s of the unplug")
+        #expect("\(e)".contains("driver=rtlsdr,serial=SOAPYOUT"), "\(e)")
+        #expect(ContinuousClock.now - start < .seconds(15))
+    }
 }

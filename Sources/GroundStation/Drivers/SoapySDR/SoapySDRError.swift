@@ -7,6 +7,11 @@ public struct SoapySDRError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { "SoapySDR: \(operation): \(message)" }
 
+    init(operation: String, message: String) {
+        self.operation = operation
+        self.message = message
+    }
+
     /// From a negative SoapySDR error code (SOAPY_SDR_TIMEOUT, ...).
     init(operation: String, code: Int32) {
         self.operation = operation

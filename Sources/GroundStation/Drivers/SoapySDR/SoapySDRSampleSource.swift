@@ -15,13 +15,17 @@ public final class SoapySDRSampleSource: SampleSource, @unchecked Sendable {
         /// Gain in dB; nil: the driver's automatic gain.
         public var gain: Double?
         public var channel: Int
+        /// Seconds without a sample after which `read` gives up with an error: some modules (rtlsdr) keep
+        /// answering "timeout" for ever once their device is unplugged.
+        public var stallTimeout: Double
 
-        public init(arguments: String, frequency: Double, sampleRate: Double, gain: Double? = nil, channel: Int = 0) {
+        public init(arguments: String, frequency: Double, sampleRate: Double, gain: Double? = nil, channel: Int = 0, stallTimeout: Double = 5) {
             self.arguments = arguments
             self.frequency = frequency
             self.sampleRate = sampleRate
             self.gain = gain
             self.channel = channel
+            self.stallTimeout = stallTimeout
         }
     }
 
@@ -97,6 +101,7 @@ public final class SoapySDRSampleSource: SampleSource, @unchecked Sendable {
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard let base = buffer.baseAddress, buffer.count >= 2 else { return 0 }
+        let deadline = ContinuousClock.now + .milliseconds(Int64(configuration.stallTimeout * 1000))
         while closedFlag.load() == 0 {
             var buffs: [UnsafeMutableRawPointer?] = [base]
             var flags: Int32 = 0
@@ -108,7 +113,14 @@ public final class SoapySDRSampleSource: SampleSource, @unchecked Sendable {
                 for i in 0..<bytes { p[i] ^= 0x80 }  // CS8 → cu8
                 return bytes
             }
-            if n == SOAPY_SDR_TIMEOUT { continue }
+            if n == SOAPY_SDR_TIMEOUT {
+                guard ContinuousClock.now < deadline else {
+                    throw SoapySDRError(
+                        operation: "read stream on '\(configuration.arguments)'",
+                        message: "no samples for \(configuration.stallTimeout) s: the device stopped or was unplugged")
+                }
+                continue
+            }
             if n == SOAPY_SDR_OVERFLOW {
                 overflows += 1
                 continue
