@@ -137,7 +137,17 @@ public struct PassRunner: Sendable {
                     let frame = FrameRecord(
                         passID: record.id, sequence: sequence, time: time, bytes: f.frame.bytes, framing: f.frame.framing,
                         checksOK: f.frame.checkPassed, azimuth: look?.azimuth, elevation: look?.elevation)
-                    try await store.appendFrame(frame)
+                    do {
+                        try await store.appendFrame(frame)
+                    } catch {
+                        if error is CancellationError || Task.isCancelled { throw error }
+                        // Not acknowledged, so not announced; decoding goes on, and the next frame tries
+                        // again (a disk that filled up may have room again).
+                        metrics.frameNotStored(satellite: record.satellite)
+                        logger.error("frame not stored", metadata: ["pass": "\(record.id)", "error": "\(error)"])
+                        await state.failed("pass \(record.id): a frame was decoded but not stored: \(error)")
+                        continue
+                    }
                     storedFrames.append(frame)
                     sequence += 1
                     lastFrame = max(lastFrame, time)

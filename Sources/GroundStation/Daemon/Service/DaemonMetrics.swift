@@ -50,5 +50,10 @@ public final class DaemonMetrics: Sendable {
 
     public func request() { httpRequests.increment() }
 
+    /// A decoded frame the store refused (disk full, read-only, database gone): counted, never announced.
+    public func frameNotStored(satellite: String) {
+        Metrics.Counter(label: "gsd_frames_not_stored_total", dimensions: [("satellite", satellite)], factory: factory).increment()
+    }
+
     public func render() -> [UInt8] { registry.emitToBuffer() }
 }

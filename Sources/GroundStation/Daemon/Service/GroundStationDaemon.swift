@@ -70,7 +70,7 @@ public final class GroundStationDaemon: Service, Sendable {
         if case .sdr(let s) = c.hardware.source {
             throw ConfigurationError(
                 file: c.file, key: "hardware.source",
-                problem: "sdr (profile '\(s.profile)') cannot be used yet: gsd has no USB SDR driver; use rtl_tcp or file")
+                problem: "sdr (profile '\(s.profile)'): live passes from a local SDR are not wired into the daemon yet (gsd record and gsd rtl-tcp --device use the driver); use file")
         }
     }
 
