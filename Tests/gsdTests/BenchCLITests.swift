@@ -2,20 +2,20 @@ import Foundation
 import Testing
 
 @Suite struct BenchCLITests {
-    @Test func listsBenchmarks() throws {
-        let r = try GSDProcess.run(["bench", "--list"])
+    @Test func listsBenchmarks() async throws {
+        let r = try await GSDProcess.run(["bench", "--list"])
         #expect(r.status == 0)
         #expect(r.stdout.contains("crc16-x25") && r.stdout.contains("hdlc"))
     }
 
-    @Test func unknownBenchmarkFails() throws {
-        let r = try GSDProcess.run(["bench", "no-such-thing"])
+    @Test func unknownBenchmarkFails() async throws {
+        let r = try await GSDProcess.run(["bench", "no-such-thing"])
         #expect(r.status != 0)
         #expect(r.stderr.contains("unknown benchmark"))
     }
 
-    @Test func jsonShape() throws {
-        let r = try GSDProcess.run(["bench", "crc16-x25", "--json"])
+    @Test func jsonShape() async throws {
+        let r = try await GSDProcess.run(["bench", "crc16-x25", "--json"])
         #expect(r.status == 0)
         let o = try #require(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         #expect(o["benchmark"] as? String == "crc16-x25")

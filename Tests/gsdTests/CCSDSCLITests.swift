@@ -66,13 +66,13 @@ import Testing
         return Data(out)
     }
 
-    static func withFile<T>(_ data: Data, _ body: (String) throws -> T) throws -> T {
+    static func withFile<T>(_ data: Data, _ body: (String) async throws -> T) async throws -> T {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gsd-ccsds-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("symbols.bin")
         try data.write(to: url)
-        return try body(url.path)
+        return try await body(url.path)
     }
 
     static func json(_ stdout: String) throws -> [[String: Any]] {
@@ -81,17 +81,17 @@ import Testing
         }
     }
 
-    @Test func softSymbolsHexLines() throws {
-        let r = try Self.withFile(Self.soft(Self.streamBits(byteErrors: 3))) {
-            try GSDProcess.run(["ccsds", "decode", $0, "--symbols", "soft"])
+    @Test func softSymbolsHexLines() async throws {
+        let r = try await Self.withFile(Self.soft(Self.streamBits(byteErrors: 3))) {
+            try await GSDProcess.run(["ccsds", "decode", $0, "--symbols", "soft"])
         }
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == Self.frames.joined(separator: "\n") + "\n")
     }
 
-    @Test func jsonFields() throws {
-        let r = try Self.withFile(Self.soft(Self.streamBits(byteErrors: 3), inverted: true)) {
-            try GSDProcess.run(["ccsds", "decode", $0, "--symbols", "soft", "--rs", "dual", "--frame-length", "223", "--json"])
+    @Test func jsonFields() async throws {
+        let r = try await Self.withFile(Self.soft(Self.streamBits(byteErrors: 3), inverted: true)) {
+            try await GSDProcess.run(["ccsds", "decode", $0, "--symbols", "soft", "--rs", "dual", "--frame-length", "223", "--json"])
         }
         #expect(r.status == 0, "\(r.stderr)")
         let objects = try Self.json(r.stdout)
@@ -108,10 +108,10 @@ import Testing
         #expect(objects.last?["rs_corrected"] as? Int == 0)
     }
 
-    @Test func convolutionalCodeInvertedChannel() throws {
+    @Test func convolutionalCodeInvertedChannel() async throws {
         let symbols = Self.convolutionallyEncoded(Self.streamBits(byteErrors: 2))
-        let r = try Self.withFile(Self.soft(symbols, inverted: true)) {
-            try GSDProcess.run(["ccsds", "decode", $0, "--symbols", "soft", "--conv", "k7-ccsds", "--json"])
+        let r = try await Self.withFile(Self.soft(symbols, inverted: true)) {
+            try await GSDProcess.run(["ccsds", "decode", $0, "--symbols", "soft", "--conv", "k7-ccsds", "--json"])
         }
         #expect(r.status == 0, "\(r.stderr)")
         let objects = try Self.json(r.stdout)
@@ -119,36 +119,36 @@ import Testing
         #expect(objects.first?["rs_corrected"] as? Int == 2)
     }
 
-    @Test func hardBits() throws {
-        let r = try Self.withFile(Self.packed(Self.streamBits(byteErrors: 1))) {
-            try GSDProcess.run(["ccsds", "decode", $0, "--symbols", "hard", "--asm", "1ACFFC1D", "--interleave", "1", "--randomizer"])
+    @Test func hardBits() async throws {
+        let r = try await Self.withFile(Self.packed(Self.streamBits(byteErrors: 1))) {
+            try await GSDProcess.run(["ccsds", "decode", $0, "--symbols", "hard", "--asm", "1ACFFC1D", "--interleave", "1", "--randomizer"])
         }
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == Self.frames.joined(separator: "\n") + "\n")
     }
 
-    @Test func wrongChainFindsNothingGood() throws {
+    @Test func wrongChainFindsNothingGood() async throws {
         // In the conventional basis the dual-basis codewords are not codewords: counted errors, no output.
-        let r = try Self.withFile(Self.soft(Self.streamBits())) {
-            try GSDProcess.run(["ccsds", "decode", $0, "--symbols", "soft", "--rs", "conventional"])
+        let r = try await Self.withFile(Self.soft(Self.streamBits())) {
+            try await GSDProcess.run(["ccsds", "decode", $0, "--symbols", "soft", "--rs", "conventional"])
         }
         #expect(r.stdout.isEmpty)
         #expect(r.status == 1)
         #expect(r.stderr.contains("uncorrectable"), "\(r.stderr)")
     }
 
-    @Test func truncatedFileReportsAndKeepsTheGoodFrame() throws {
+    @Test func truncatedFileReportsAndKeepsTheGoodFrame() async throws {
         let bits = Self.streamBits()
         let cut = 45 + 32 + 255 * 8 + 32 + 1000
-        let r = try Self.withFile(Self.soft(Array(bits.prefix(cut)))) {
-            try GSDProcess.run(["ccsds", "decode", $0, "--symbols", "soft"])
+        let r = try await Self.withFile(Self.soft(Array(bits.prefix(cut)))) {
+            try await GSDProcess.run(["ccsds", "decode", $0, "--symbols", "soft"])
         }
         #expect(r.stdout == Self.frames[0] + "\n")
         #expect(r.status == 1)
         #expect(r.stderr.contains("truncated"), "\(r.stderr)")
     }
 
-    @Test func garbageDoesNotCrash() throws {
+    @Test func garbageDoesNotCrash() async throws {
         var x: UInt64 = 0x9E37_79B9_7F4A_7C15
         let garbage = Data((0..<300_000).map { _ -> UInt8 in
             x ^= x << 13
@@ -157,8 +157,8 @@ import Testing
             return UInt8(truncatingIfNeeded: x)
         })
         for extra in [[String](), ["--conv", "k7-nasa"], ["--rs", "none", "--frame-length", "32"]] {
-            let r = try Self.withFile(garbage) {
-                try GSDProcess.run(["ccsds", "decode", $0, "--symbols", "soft"] + extra)
+            let r = try await Self.withFile(garbage) {
+                try await GSDProcess.run(["ccsds", "decode", $0, "--symbols", "soft"] + extra)
             }
             #expect(r.status == 0 || r.status == 1, "\(extra): status \(r.status) \(r.stderr)")
             #expect(r.stderr.contains("frames"), "\(r.stderr)")
@@ -166,13 +166,13 @@ import Testing
         }
     }
 
-    @Test func badOptionsAreRefused() throws {
-        let r1 = try GSDProcess.run(["ccsds", "decode", "/nonexistent/file", "--symbols", "soft"])
+    @Test func badOptionsAreRefused() async throws {
+        let r1 = try await GSDProcess.run(["ccsds", "decode", "/nonexistent/file", "--symbols", "soft"])
         #expect(r1.status != 0)
         #expect(r1.stderr.contains("/nonexistent/file"))
         for args in [["--rs", "triple"], ["--asm", "XYZ"], ["--conv", "k9"], ["--interleave", "6"], ["--frame-length", "300"]] {
-            let r = try Self.withFile(Data([1, 2, 3])) {
-                try GSDProcess.run(["ccsds", "decode", $0, "--symbols", "soft"] + args)
+            let r = try await Self.withFile(Data([1, 2, 3])) {
+                try await GSDProcess.run(["ccsds", "decode", $0, "--symbols", "soft"] + args)
             }
             #expect(r.status != 0, "\(args)")
             #expect(!r.stderr.isEmpty)

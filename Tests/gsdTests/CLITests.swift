@@ -2,8 +2,8 @@ import Foundation
 import Testing
 
 @Suite struct CLITests {
-    @Test func versionPrintsLibusb() throws {
-        let r = try GSDProcess.run(["version"])
+    @Test func versionPrintsLibusb() async throws {
+        let r = try await GSDProcess.run(["version"])
         #expect(r.status == 0)
         #expect(r.stdout.contains("gsd "))
         #expect(r.stdout.contains("libusb 1.0."))

@@ -100,7 +100,7 @@ import Glibc
         #expect(status["passes_observed"] as? Int == 2)
 
         // gsd status talks to it.
-        let cli = try GSDProcess.run(["status", "--url", base])
+        let cli = try await GSDProcess.run(["status", "--url", base])
         #expect(cli.status == 0, "\(cli.stderr)")
         #expect(cli.stdout.contains("station e2e") && cli.stdout.contains("COLUMBIA (42702)  done"), "\(cli.stdout)")
 
@@ -193,11 +193,11 @@ import Glibc
         daemon.kill(SIGKILL)
     }
 
-    @Test func invalidConfigurationRefusesToStartNamingTheKey() throws {
+    @Test func invalidConfigurationRefusesToStartNamingTheKey() async throws {
         let scratch = try Scratch()
         let path = scratch.file("bad.yaml")
         try "station: { name: x, location: { latitude: 91, longitude: 0 } }\n".write(toFile: path, atomically: true, encoding: .utf8)
-        let r = try GSDProcess.run(["run", "--config", path])
+        let r = try await GSDProcess.run(["run", "--config", path])
         #expect(r.status != 0)
         #expect(r.stderr.contains("station.location.latitude: must be within -90...90 degrees"), "\(r.stderr)")
     }

@@ -57,7 +57,7 @@ struct DaemonTestError: Error, CustomStringConvertible {
 enum DaemonHTTP {
     /// Not URLSession (see LoopbackHTTP): a blocking request with a 10 s deadline.
     static func get(_ url: String) async throws -> (Int, Data) {
-        let r = try LoopbackHTTP.get(url)
+        let r = try await Offload.run { try LoopbackHTTP.get(url) }
         return (r.status, r.body)
     }
 
@@ -73,6 +73,15 @@ enum DaemonHTTP {
     /// `lastEventID` resumes after that event; each frame's `id:` line is put under "_id".
     static func liveFrames(
         host: String, port: Int, count: Int, timeout: Duration, lastEventID: String? = nil
+    ) async throws -> [[String: Any]] {
+        let frames = try await Offload.run {
+            try JSONSerialization.data(withJSONObject: try liveFramesBlocking(host: host, port: port, count: count, timeout: timeout, lastEventID: lastEventID))
+        }
+        return try JSONSerialization.jsonObject(with: frames) as? [[String: Any]] ?? []
+    }
+
+    private static func liveFramesBlocking(
+        host: String, port: Int, count: Int, timeout: Duration, lastEventID: String?
     ) throws -> [[String: Any]] {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw DaemonTestError("socket failed") }

@@ -65,7 +65,7 @@ import Glibc
         let base = try await daemon.waitForURL()
         let port = try #require(Int(base.split(separator: ":").last ?? ""))
         // Blocking reads with a 1 s receive timeout; the suite is serialized, so this holds one pool thread.
-        let frames = try DaemonHTTP.liveFrames(host: "127.0.0.1", port: port, count: 8, timeout: .seconds(60))
+        let frames = try await DaemonHTTP.liveFrames(host: "127.0.0.1", port: port, count: 8, timeout: .seconds(60))
         #expect(frames.count == 8, "\(daemon.output)")
         #expect(frames.map { $0["sequence"] as? Int } == Array(0..<8))
         #expect(frames.allSatisfy { $0["norad"] as? Int == 42702 && $0["pass_id"] as? Int == 1 })
@@ -76,14 +76,14 @@ import Glibc
         #expect(Set(stored.compactMap { $0["hex"] as? String }).isSuperset(of: Set(frames.compactMap { $0["hex"] as? String })))
 
         // A client that reconnects after frame 1.2 gets the five it missed from the store, with their ids.
-        let resumed = try DaemonHTTP.liveFrames(host: "127.0.0.1", port: port, count: 5, timeout: .seconds(30), lastEventID: "1.2")
+        let resumed = try await DaemonHTTP.liveFrames(host: "127.0.0.1", port: port, count: 5, timeout: .seconds(30), lastEventID: "1.2")
         #expect(resumed.map { $0["sequence"] as? Int } == Array(3..<8))
         #expect(resumed.map { $0["_id"] as? String } == ["1.3", "1.4", "1.5", "1.6", "1.7"])
         #expect(frames.map { $0["_id"] as? String } == (0..<8).map { "1.\($0)" })
         #expect(resumed.map { $0["hex"] as? String } == frames.dropFirst(3).map { $0["hex"] as? String })
         #expect(resumed.allSatisfy { $0["satellite"] as? String == "COLUMBIA" && $0["norad"] as? Int == 42702 })
         // After the last frame: nothing to replay (the stream stays open, so this waits for its timeout).
-        let none = try DaemonHTTP.liveFrames(host: "127.0.0.1", port: port, count: 1, timeout: .seconds(2), lastEventID: "1.7")
+        let none = try await DaemonHTTP.liveFrames(host: "127.0.0.1", port: port, count: 1, timeout: .seconds(2), lastEventID: "1.7")
         #expect(none.isEmpty)
         // A malformed id is a 400 naming the expected form.
         let (status, body) = try await DaemonHTTP.get(base + "/api/live?after=1.x")

@@ -61,11 +61,11 @@ import Testing
         """
 
     /// Runs gsd under `umockdev-run` with the devices above.
-    static func runEmulated(_ arguments: [String]) throws -> GSDProcess.Result {
+    static func runEmulated(_ arguments: [String]) async throws -> GSDProcess.Result {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("gsd-devices-\(UUID().uuidString).umockdev")
         try devices.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        return try GSDProcess.run(URL(fileURLWithPath: umockdevRun ?? "umockdev-run"), ["-d", file.path, "--", GSDProcess.executable.path] + arguments)
+        return try await GSDProcess.run(URL(fileURLWithPath: umockdevRun ?? "umockdev-run"), ["-d", file.path, "--", GSDProcess.executable.path] + arguments)
     }
 
     static func object(_ line: Substring) throws -> [String: Any] {
@@ -73,8 +73,8 @@ import Testing
     }
 
     @Test(.enabled(if: umockdevRun != nil, "umockdev-run not installed (apt-get install umockdev)"))
-    func jsonListsEmulatedDevicesWithTheirProfiles() throws {
-        let r = try Self.runEmulated(["devices", "--json"])
+    func jsonListsEmulatedDevicesWithTheirProfiles() async throws {
+        let r = try await Self.runEmulated(["devices", "--json"])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n")
         #expect(lines.count == 3, "\(r.stdout)")
@@ -106,29 +106,29 @@ import Testing
     }
 
     @Test(.enabled(if: umockdevRun != nil, "umockdev-run not installed (apt-get install umockdev)"))
-    func textAndWatchOutput() throws {
-        let text = try Self.runEmulated(["devices"])
+    func textAndWatchOutput() async throws {
+        let text = try await Self.runEmulated(["devices"])
         #expect(text.status == 0, "\(text.stderr)")
         #expect(text.stdout.split(separator: "\n").first == "rtlsdr-blog-v4\t0bda:2838\t/dev/bus/usb/001/003\t1-2\t00000042\tRTLSDRBlog Blog V4")
         #expect(text.stdout.contains("serial-cdc-acm\t0483:5740\t/dev/ttyACM0\t1-3\t4A4B3031\tMobilinkd TNC3"))
 
         // Watch: the present devices, then nothing changes until --seconds ends it; the source is named.
-        let watch = try Self.runEmulated(["devices", "--watch", "--json", "--seconds", "1", "--source", "poll", "--interval", "0.2"])
+        let watch = try await Self.runEmulated(["devices", "--watch", "--json", "--seconds", "1", "--source", "poll", "--interval", "0.2"])
         #expect(watch.status == 0, "\(watch.stderr)")
         let events = try watch.stdout.split(separator: "\n").map(Self.object)
         #expect(events.count == 3)
         #expect(events.allSatisfy { $0["event"] as? String == "present" && $0["time"] is String })
         #expect(watch.stderr.contains("gsd: watching for devices with re-enumeration every 0.2 s"))
 
-        let auto = try Self.runEmulated(["devices", "--watch", "--seconds", "0.5"])
+        let auto = try await Self.runEmulated(["devices", "--watch", "--seconds", "0.5"])
         #expect(auto.status == 0, "\(auto.stderr)")
         #expect(auto.stderr.contains("gsd: watching for devices with "))
         #expect(auto.stderr.contains("udev daemon"))
         #expect(auto.stdout.split(separator: "\n").count == 3)
     }
 
-    @Test func profileAndArgumentErrors() throws {
-        let missing = try GSDProcess.run(["devices", "--profiles", "/nonexistent/hw"])
+    @Test func profileAndArgumentErrors() async throws {
+        let missing = try await GSDProcess.run(["devices", "--profiles", "/nonexistent/hw"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("hardware profiles not found at /nonexistent/hw"))
 
@@ -137,21 +137,21 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         try "name: X\ndriver: rtlsdr\nmatch: {usb: [\"0bda:2838\"]}\nsample_rates: [1000000]\ngain: {min: 0, max: 10, steps: [11]}\n"
             .write(to: dir.appendingPathComponent("bad.yml"), atomically: true, encoding: .utf8)
-        let broken = try GSDProcess.run(["devices", "--json", "--profiles", dir.path])
+        let broken = try await GSDProcess.run(["devices", "--json", "--profiles", dir.path])
         #expect(broken.status == 1)
         #expect(broken.stderr.contains("\(dir.path)/bad.yml: gain.steps[0]: 11.0 is outside min...max"), "\(broken.stderr)")
         #expect(broken.stdout.isEmpty)
 
-        let seconds = try GSDProcess.run(["devices", "--seconds", "1"])
+        let seconds = try await GSDProcess.run(["devices", "--seconds", "1"])
         #expect(seconds.status != 0 && seconds.stderr.contains("--seconds needs --watch"))
-        let source = try GSDProcess.run(["devices", "--watch", "--source", "dbus"])
+        let source = try await GSDProcess.run(["devices", "--watch", "--source", "dbus"])
         #expect(source.status != 0 && source.stderr.contains("dbus"))
     }
 
     /// Without umockdev this machine's own devices are listed: every line is a device object with a
     /// syspath, and with none attached a note goes to standard error.
-    @Test func jsonOnThisMachine() throws {
-        let r = try GSDProcess.run(["devices", "--json"])
+    @Test func jsonOnThisMachine() async throws {
+        let r = try await GSDProcess.run(["devices", "--json"])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n")
         for line in lines {

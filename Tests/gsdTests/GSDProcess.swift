@@ -21,13 +21,15 @@ enum GSDProcess {
     }
 
     /// Runs gsd with `arguments` to its end (killed past `timeout`), `stdin` as its input.
-    static func run(_ arguments: [String], stdin: Data? = nil, timeout: Duration = .seconds(600)) throws -> Result {
-        try run(executable, arguments, stdin: stdin, timeout: timeout)
+    static func run(_ arguments: [String], stdin: Data? = nil, timeout: Duration = .seconds(600)) async throws -> Result {
+        try await run(executable, arguments, stdin: stdin, timeout: timeout)
     }
 
     /// The same for another executable.
-    static func run(_ executable: URL, _ arguments: [String], stdin: Data? = nil, timeout: Duration = .seconds(600)) throws -> Result {
-        let done = try ChildProcess.run([executable.path] + arguments, stdin: stdin, timeout: timeout)
+    /// Waits on a thread of its own (Offload), not on the test's pool thread.
+    static func run(_ executable: URL, _ arguments: [String], stdin: Data? = nil, timeout: Duration = .seconds(600)) async throws -> Result {
+        let argv = [executable.path] + arguments
+        let done = try await Offload.run { try ChildProcess.run(argv, stdin: stdin, timeout: timeout) }
         return Result(status: done.status, stdout: done.stdout, stderr: done.stderr, stdoutData: done.stdoutData)
     }
 }

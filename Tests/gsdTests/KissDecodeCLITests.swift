@@ -5,8 +5,8 @@ import Testing
     static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/kiss/satellites.kiss").path
 
-    @Test func textOutputRendersAX25AndTimes() throws {
-        let r = try GSDProcess.run(["kiss", "decode", Self.fixture])
+    @Test func textOutputRendersAX25AndTimes() async throws {
+        let r = try await GSDProcess.run(["kiss", "decode", Self.fixture])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n")
         #expect(lines.count == 5)
@@ -15,9 +15,9 @@ import Testing
         #expect(lines.last?.hasPrefix("2023-11-14T22:13:26.000Z KD8CJT>CQ:") == true)
     }
 
-    @Test func jsonFromStdinCarriesHexAndAX25Fields() throws {
+    @Test func jsonFromStdinCarriesHexAndAX25Fields() async throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: Self.fixture))
-        let r = try GSDProcess.run(["kiss", "decode", "--json"], stdin: data)
+        let r = try await GSDProcess.run(["kiss", "decode", "--json"], stdin: data)
         #expect(r.status == 0)
         let objects = try r.stdout.split(separator: "\n").map {
             try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
@@ -32,21 +32,21 @@ import Testing
         #expect((first["path"] as? [Any])?.isEmpty == true)
     }
 
-    @Test func nonAX25FramesPrintAsHex() throws {
-        let r = try GSDProcess.run(["kiss", "decode"], stdin: Data([0xC0, 0x00, 0x01, 0x02, 0xDB, 0xDC, 0xC0]))
+    @Test func nonAX25FramesPrintAsHex() async throws {
+        let r = try await GSDProcess.run(["kiss", "decode"], stdin: Data([0xC0, 0x00, 0x01, 0x02, 0xDB, 0xDC, 0xC0]))
         #expect(r.status == 0)
         #expect(r.stdout == "0102c0\n")
     }
 
-    @Test func brokenStreamsReportTheOffsetAndFail() throws {
-        let r = try GSDProcess.run(["kiss", "decode"], stdin: Data([0xC0, 0x00, 0x41, 0xC0, 0x00, 0xDB, 0x11, 0xC0]))
+    @Test func brokenStreamsReportTheOffsetAndFail() async throws {
+        let r = try await GSDProcess.run(["kiss", "decode"], stdin: Data([0xC0, 0x00, 0x41, 0xC0, 0x00, 0xDB, 0x11, 0xC0]))
         #expect(r.status == 1)
         #expect(r.stdout.hasPrefix("41"))
         #expect(r.stderr.contains("<stdin>") && r.stderr.contains("byte 6"))
     }
 
-    @Test func missingFileIsAClearError() throws {
-        let r = try GSDProcess.run(["kiss", "decode", "/nonexistent/x.kiss"])
+    @Test func missingFileIsAClearError() async throws {
+        let r = try await GSDProcess.run(["kiss", "decode", "/nonexistent/x.kiss"])
         #expect(r.status != 0)
         #expect(r.stderr.contains("/nonexistent/x.kiss") && r.stderr.contains("No such file"))
     }

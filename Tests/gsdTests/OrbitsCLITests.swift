@@ -25,11 +25,11 @@ import Testing
         return out
     }
 
-    @Test func propagateMatchesTcppver() throws {
+    @Test func propagateMatchesTcppver() async throws {
         let tle = Self.shared.appendingPathComponent("vectors/sgp4/SGP4-VER.TLE").path
         let reference = try String(
             contentsOf: Self.shared.appendingPathComponent("vectors/sgp4/tcppver.out"), encoding: .utf8)
-        let r = try GSDProcess.run(["propagate", "--tle", tle, "--ignore-checksums"])
+        let r = try await GSDProcess.run(["propagate", "--tle", tle, "--ignore-checksums"])
         #expect(r.status == 0, "\(r.stderr)")
         let mine = Self.blocks(r.stdout), ref = Self.blocks(reference)
         try #require(mine.count == ref.count)
@@ -55,8 +55,8 @@ import Testing
             "5 xx\n       0.00000000    7022.46529266   -1400.08296755       0.03995155  1.893841015  6.405893759  4.534807250\n"))
     }
 
-    @Test func propagateWithExplicitRange() throws {
-        let r = try GSDProcess.run([
+    @Test func propagateWithExplicitRange() async throws {
+        let r = try await GSDProcess.run([
             "propagate", "--tle", Self.fixtures.appendingPathComponent("passes.tle").path, "--from", "0", "--to", "60",
             "--step", "30",
         ])
@@ -66,15 +66,15 @@ import Testing
         #expect(b.allSatisfy { $0.1.map { $0[0] } == [0, 30, 60] })
     }
 
-    @Test func propagateReportsChecksumErrors() throws {
+    @Test func propagateReportsChecksumErrors() async throws {
         let tle = Self.shared.appendingPathComponent("vectors/sgp4/SGP4-VER.TLE").path
-        let r = try GSDProcess.run(["propagate", "--tle", tle])
+        let r = try await GSDProcess.run(["propagate", "--tle", tle])
         #expect(r.status != 0)
         #expect(r.stderr.contains("column 69"))
     }
 
-    @Test func passesJSONShape() throws {
-        let r = try GSDProcess.run([
+    @Test func passesJSONShape() async throws {
+        let r = try await GSDProcess.run([
             "passes", "--tle", Self.fixtures.appendingPathComponent("passes.tle").path,
             "--station", "48.1351,11.582,520", "--start", "2024-02-29T12:00:00Z", "--hours", "24",
             "--min-elevation", "10", "--norad", "25544", "--json",
@@ -98,8 +98,8 @@ import Testing
         }
     }
 
-    @Test func passesTableAndSelection() throws {
-        let r = try GSDProcess.run([
+    @Test func passesTableAndSelection() async throws {
+        let r = try await GSDProcess.run([
             "passes", "--tle", Self.fixtures.appendingPathComponent("passes.tle").path,
             "--station", "48.1351,11.582,520", "--start", "2024-02-29T12:00:00Z", "--hours", "12",
             "--satellite", "noaa",
@@ -108,16 +108,16 @@ import Testing
         #expect(r.stdout.contains("AOS (UTC)"))
         #expect(r.stdout.contains("NOAA 19"))
         #expect(!r.stdout.contains("ISS"))
-        let bad = try GSDProcess.run(["passes", "--tle", "/nonexistent", "--station", "1,2"])
+        let bad = try await GSDProcess.run(["passes", "--tle", "/nonexistent", "--station", "1,2"])
         #expect(bad.status != 0)
-        let badStation = try GSDProcess.run([
+        let badStation = try await GSDProcess.run([
             "passes", "--tle", Self.fixtures.appendingPathComponent("passes.tle").path, "--station", "north",
         ])
         #expect(badStation.status != 0 && badStation.stderr.contains("--station"))
     }
 
-    @Test func sgp4BenchmarkIsListed() throws {
-        let r = try GSDProcess.run(["bench", "--list"])
+    @Test func sgp4BenchmarkIsListed() async throws {
+        let r = try await GSDProcess.run(["bench", "--list"])
         #expect(r.stdout.contains("sgp4\tpropagations/s"))
     }
 }

@@ -8,20 +8,20 @@ import Glibc
 
 /// `gsd rtl-tcp`: serves a cu8 file to a raw rtl_tcp client; `--device` with no dongle fails clearly.
 @Suite(.serialized, .timeLimit(.minutes(2))) struct RTLTCPCLITests {
-    @Test func missingDeviceIsNamed() throws {
+    @Test func missingDeviceIsNamed() async throws {
         // No dongle on the bus here (the Emulated tests cover serving one).
-        let r = try GSDProcess.run(["rtl-tcp", "--device", "0", "--listen", "127.0.0.1:0"])
+        let r = try await GSDProcess.run(["rtl-tcp", "--device", "0", "--listen", "127.0.0.1:0"])
         #expect(r.status != 0)
         #expect(r.stderr.contains("--device 0") && r.stderr.contains("no dongle matches index 0"), "\(r.stderr)")
     }
 
-    @Test func rejectsANonCU8Recording() throws {
+    @Test func rejectsANonCU8Recording() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gsd-rtltcp-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("x.cs16").path
         _ = FileManager.default.createFile(atPath: path, contents: Data(repeating: 0, count: 4096))
-        let r = try GSDProcess.run(["rtl-tcp", "--file", path, "--format", "cs16", "--rate", "48000", "--listen", "127.0.0.1:0"])
+        let r = try await GSDProcess.run(["rtl-tcp", "--file", path, "--format", "cs16", "--rate", "48000", "--listen", "127.0.0.1:0"])
         #expect(r.status != 0)
         #expect(r.stderr.contains("cu8"), "\(r.stderr)")
     }

@@ -4,8 +4,8 @@ import Testing
 @Suite struct ReplayCLITests {
     static let us04 = RecordingManifest.recordings.appendingPathComponent("us04.wav").path
 
-    @Test func jsonOutputCarriesTheFrameFacts() throws {
-        let r = try GSDProcess.run(["replay", Self.us04, "--satellite", "COLUMBIA", "--output", "json"])
+    @Test func jsonOutputCarriesTheFrameFacts() async throws {
+        let r = try await GSDProcess.run(["replay", Self.us04, "--satellite", "COLUMBIA", "--output", "json"])
         #expect(r.status == 0, "\(r.stderr)")
         let objects = try r.stdout.split(separator: "\n").map {
             try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
@@ -20,28 +20,28 @@ import Testing
         #expect(r.stderr.contains("2 good frames"))
     }
 
-    @Test func explicitTransmitterAndKissOutput() throws {
+    @Test func explicitTransmitterAndKissOutput() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gsd-replay-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let kiss = dir.appendingPathComponent("out.kiss").path
-        let r = try GSDProcess.run([
+        let r = try await GSDProcess.run([
             "replay", Self.us04, "--modulation", "FSK", "--baud", "9600", "--framing", "AX.25 G3RUH", "--kiss-out", kiss,
         ])
         #expect(r.status == 0, "\(r.stderr)")
-        let decoded = try GSDProcess.run(["kiss", "decode", kiss])
+        let decoded = try await GSDProcess.run(["kiss", "decode", kiss])
         #expect(decoded.stdout.split(separator: "\n").count == 2)
         #expect(decoded.stdout.contains("KD8CJT>CQ:"))
     }
 
-    @Test func badInputsGiveClearErrors() throws {
-        let missing = try GSDProcess.run(["replay", "/nonexistent.wav", "--norad", "42702"])
+    @Test func badInputsGiveClearErrors() async throws {
+        let missing = try await GSDProcess.run(["replay", "/nonexistent.wav", "--norad", "42702"])
         #expect(missing.status != 0 && missing.stderr.contains("/nonexistent.wav"))
-        let unknown = try GSDProcess.run(["replay", Self.us04, "--norad", "1"])
+        let unknown = try await GSDProcess.run(["replay", Self.us04, "--norad", "1"])
         #expect(unknown.status != 0 && unknown.stderr.contains("not in the catalogue"))
-        let raw = try GSDProcess.run(["replay", Self.us04 + ".raw", "--norad", "42702"])
+        let raw = try await GSDProcess.run(["replay", Self.us04 + ".raw", "--norad", "42702"])
         #expect(raw.status != 0)
-        let both = try GSDProcess.run(["replay", Self.us04, "--norad", "42702", "--satellite", "COLUMBIA"])
+        let both = try await GSDProcess.run(["replay", Self.us04, "--norad", "42702", "--satellite", "COLUMBIA"])
         #expect(both.status != 0 && both.stderr.contains("exactly one"))
     }
 }

@@ -44,31 +44,31 @@ import Testing
     }
 
     @Test(arguments: withReference)
-    func findsEveryReferenceFrame(_ row: RecordingManifest.Row) throws {
+    func findsEveryReferenceFrame(_ row: RecordingManifest.Row) async throws {
         let norad = try #require(row.norad)
         let path = RecordingManifest.recordings.appendingPathComponent(row.file).path
         let expected = try RecordingManifest.expected(row.file)
         let check = {
-            let r = try GSDProcess.run(["replay", path, "--norad", String(norad), "--output", "hex"])
+            let r = try await GSDProcess.run(["replay", path, "--norad", String(norad), "--output", "hex"])
             let got = Set(r.stdout.split(separator: "\n").map(String.init))
             let missing = expected.subtracting(got)
             #expect(r.status == 0, "\(row.file): \(r.stderr)")
             #expect(missing.count == 0, "\(row.file): \(missing.count) of \(expected.count) reference frames missing; gsd found \(got.count) (\(got.intersection(expected).count) in the reference)")
         }
         if let why = Self.knownGaps[row.file] {
-            withKnownIssue(Comment(rawValue: why)) { try check() }
+            await withKnownIssue(Comment(rawValue: why)) { try await check() }
         } else {
-            try check()
+            try await check()
         }
     }
 
     /// Recordings from which no decoder gets frames must give none (or be refused as undecodable).
     @Test(arguments: withoutReference)
-    func givesNoFramesWhereThereAreNone(_ row: RecordingManifest.Row) throws {
+    func givesNoFramesWhereThereAreNone(_ row: RecordingManifest.Row) async throws {
         let path = RecordingManifest.recordings.appendingPathComponent(row.file).path
         var args = ["replay", path, "--output", "hex"]
         if let n = row.norad { args += ["--norad", String(n)] } else { args += ["--satellite", row.satellite.isEmpty ? "EQUiSat" : row.satellite] }
-        let r = try GSDProcess.run(args)
+        let r = try await GSDProcess.run(args)
         #expect(r.stdout.isEmpty, "\(row.file): \(r.stdout)")
     }
 }

@@ -9,7 +9,7 @@ import Glibc
 /// `gsd tnc` end to end: against a pseudo-terminal standing in for a serial TNC, and against
 /// direwolf as a real KISS TNC over TCP demodulating `gen_packets` audio.
 @Suite(.serialized) struct TNCCLITests {
-    @Test func serialSendsThenPrintsReceivedFramesAsHex() throws {
+    @Test func serialSendsThenPrintsReceivedFramesAsHex() async throws {
         var m: Int32 = -1, s: Int32 = -1
         try #require(openpty(&m, &s, nil, nil, nil) == 0)
         defer {
@@ -30,7 +30,7 @@ import Glibc
         let modem = ModemSide(master: m, expect: expectedOut.count, reply: incoming)
         Thread.detachNewThread { modem.run() }
 
-        let r = try GSDProcess.run([
+        let r = try await GSDProcess.run([
             "tnc", "--serial", slavePath, "--baud", "19200", "--send", "c0 01", "--send-text", "N0CALL>CQ:hi",
             "--count", "2", "--seconds", "20",
         ])
@@ -40,22 +40,22 @@ import Glibc
         #expect(r.stderr.contains("sent 2 frame(s) to \(slavePath)"))
     }
 
-    @Test func argumentAndDeviceErrors() throws {
-        let missing = try GSDProcess.run(["tnc", "--serial", "/dev/ttyGSD-does-not-exist", "--seconds", "1"])
+    @Test func argumentAndDeviceErrors() async throws {
+        let missing = try await GSDProcess.run(["tnc", "--serial", "/dev/ttyGSD-does-not-exist", "--seconds", "1"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("serial device /dev/ttyGSD-does-not-exist: no such device"))
 
-        let neither = try GSDProcess.run(["tnc"])
+        let neither = try await GSDProcess.run(["tnc"])
         #expect(neither.status != 0 && neither.stderr.contains("--serial"))
-        let both = try GSDProcess.run(["tnc", "--serial", "/dev/null", "--kiss-tcp", "127.0.0.1:8001"])
+        let both = try await GSDProcess.run(["tnc", "--serial", "/dev/null", "--kiss-tcp", "127.0.0.1:8001"])
         #expect(both.status != 0 && both.stderr.contains("exactly one"))
-        let baud = try GSDProcess.run(["tnc", "--serial", "/dev/null", "--baud", "12345"])
+        let baud = try await GSDProcess.run(["tnc", "--serial", "/dev/null", "--baud", "12345"])
         #expect(baud.status != 0 && baud.stderr.contains("12345"))
-        let hex = try GSDProcess.run(["tnc", "--serial", "/dev/ttyGSD-does-not-exist", "--send", "abc"])
+        let hex = try await GSDProcess.run(["tnc", "--serial", "/dev/ttyGSD-does-not-exist", "--send", "abc"])
         #expect(hex.status == 1 && hex.stderr.contains("--send 'abc'"))
-        let text = try GSDProcess.run(["tnc", "--serial", "/dev/ttyGSD-does-not-exist", "--send-text", "N0CALL-99>CQ:x"])
+        let text = try await GSDProcess.run(["tnc", "--serial", "/dev/ttyGSD-does-not-exist", "--send-text", "N0CALL-99>CQ:x"])
         #expect(text.status == 1 && text.stderr.contains("invalid address 'N0CALL-99'"))
-        let address = try GSDProcess.run(["tnc", "--kiss-tcp", "localhost"])
+        let address = try await GSDProcess.run(["tnc", "--kiss-tcp", "localhost"])
         #expect(address.status == 1 && address.stderr.contains("invalid KISS TCP address 'localhost'"))
     }
 
@@ -63,7 +63,7 @@ import Glibc
         && FileManager.default.isExecutableFile(atPath: "/usr/bin/gen_packets")
 
     @Test(.enabled(if: hasDirewolf, "direwolf/gen_packets not installed (apt-get install direwolf)"))
-    func kissTCPFromDirewolfAsJSON() throws {
+    func kissTCPFromDirewolfAsJSON() async throws {
         let lines = [
             "N0CALL-1>APRS,WIDE1-1,WIDE2-2*:>hello",
             "AB1CD-15>CQ:escapes <0xc0><0xdb> end",
@@ -98,7 +98,7 @@ import Glibc
             if waitForText("Attached to KISS TCP client", in: logPath, timeout: .seconds(20)) { direwolf.feed(audio) }
         }
 
-        let r = try GSDProcess.run([
+        let r = try await GSDProcess.run([
             "tnc", "--kiss-tcp", "127.0.0.1:\(port)", "--output", "json", "--seconds", "30", "--count", "\(lines.count)",
         ])
         #expect(r.status == 0, "\(r.stderr)")
@@ -121,7 +121,7 @@ import Glibc
     }
 
     @Test(.enabled(if: hasDirewolf && FileManager.default.isExecutableFile(atPath: "/usr/bin/atest"), "direwolf/atest not installed"))
-    func sentFramesComeOutOfDirewolfAsAudioThatAtestDecodes() throws {
+    func sentFramesComeOutOfDirewolfAsAudioThatAtestDecodes() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gsd-tnc-tx-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -157,7 +157,7 @@ import Glibc
 
         // "N0CALL>CQ:A" without C bits, as hex; and TNC2 text.
         let hexFrame = "86a240404040609c6086829898630 3f041".replacingOccurrences(of: " ", with: "")
-        let r = try GSDProcess.run([
+        let r = try await GSDProcess.run([
             "tnc", "--kiss-tcp", "127.0.0.1:\(port)", "--send", hexFrame, "--send-text", "N0CALL-2>CQ,WIDE1-1:hello transmit",
         ])
         #expect(r.status == 0, "\(r.stderr)")

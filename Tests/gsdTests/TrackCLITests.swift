@@ -32,13 +32,13 @@ import TestSupport
     static func stop(_ child: ChildProcess) { child.kill() }
 
     @Test(.enabled(if: available, "rotctld/rigctld not installed (apt-get install libhamlib-utils)"))
-    func tracksAPastPassSegment() throws {
+    func tracksAPastPassSegment() async throws {
         let (rot, rotPort) = try Self.start("rotctld")
         defer { Self.stop(rot) }
         let (rig, rigPort) = try Self.start("rigctld")
         defer { Self.stop(rig) }
         // ISS over Munich, 2024-03-01 02:33:45–02:40:01 UTC (TCA 02:36:52, 38.8°).
-        let r = try GSDProcess.run([
+        let r = try await GSDProcess.run([
             "track", "--tle", Self.fixtures.appendingPathComponent("passes.tle").path, "--norad", "25544",
             "--station", "48.1351,11.582,520", "--rotctld", "127.0.0.1:\(rotPort)", "--rigctld", "127.0.0.1:\(rigPort)",
             "--frequency", "437800000", "--start", "2024-03-01T02:36:30Z", "--now-for", "2",
@@ -58,9 +58,9 @@ import TestSupport
         #expect(r.stderr.contains("radio commands, 0 errors"), "\(r.stderr)")
     }
 
-    @Test func unreachableDaemonIsAClearError() throws {
+    @Test func unreachableDaemonIsAClearError() async throws {
         let port = try LoopbackPorts.free()
-        let r = try GSDProcess.run([
+        let r = try await GSDProcess.run([
             "track", "--tle", Self.fixtures.appendingPathComponent("passes.tle").path, "--norad", "25544",
             "--station", "48.1351,11.582,520", "--rotctld", "127.0.0.1:\(port)", "--now-for", "1",
         ])
@@ -68,19 +68,19 @@ import TestSupport
         #expect(r.stderr.contains("cannot connect to 127.0.0.1:\(port)"), "\(r.stderr)")
     }
 
-    @Test func argumentErrors() throws {
+    @Test func argumentErrors() async throws {
         let tle = Self.fixtures.appendingPathComponent("passes.tle").path
-        let several = try GSDProcess.run([
+        let several = try await GSDProcess.run([
             "track", "--tle", tle, "--station", "48,11,0", "--rotctld", "127.0.0.1:1", "--now-for", "1",
         ])
         #expect(several.status != 0)
         #expect(several.stderr.contains("--norad"), "\(several.stderr)")
-        let badEndpoint = try GSDProcess.run([
+        let badEndpoint = try await GSDProcess.run([
             "track", "--tle", tle, "--norad", "25544", "--station", "48,11,0", "--rotctld", "nohost", "--now-for", "1",
         ])
         #expect(badEndpoint.status != 0)
         #expect(badEndpoint.stderr.contains("is not HOST:PORT"), "\(badEndpoint.stderr)")
-        let noFrequency = try GSDProcess.run([
+        let noFrequency = try await GSDProcess.run([
             "track", "--tle", tle, "--norad", "25544", "--station", "48,11,0", "--rigctld", "127.0.0.1:1",
         ])
         #expect(noFrequency.status != 0)

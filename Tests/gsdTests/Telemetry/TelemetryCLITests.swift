@@ -9,8 +9,8 @@ import Testing
         try stdout.split(separator: "\n").map { try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
     }
 
-    @Test func decodeGivesValuesWithUnits() throws {
-        let r = try GSDProcess.run(["telemetry", "decode", "--norad", "39430", Self.gomx1])
+    @Test func decodeGivesValuesWithUnits() async throws {
+        let r = try await GSDProcess.run(["telemetry", "decode", "--norad", "39430", Self.gomx1])
         #expect(r.status == 0, "\(r.stderr)")
         let o = try #require(try Self.objects(r.stdout).first)
         #expect(o["hex"] as? String == Self.gomx1)
@@ -27,9 +27,9 @@ import Testing
         #expect((beacon["obc"] as? [String: Any])?["boot_count"] as? Int == 573)
     }
 
-    @Test func frameThatDoesNotFitIsKeptWithTheFieldAndOffset() throws {
+    @Test func frameThatDoesNotFitIsKeptWithTheFieldAndOffset() async throws {
         let cut = String(Self.gomx1.prefix(40))
-        let r = try GSDProcess.run(["telemetry", "decode", "--definition", "gomx-3", "00", cut])
+        let r = try await GSDProcess.run(["telemetry", "decode", "--definition", "gomx-3", "00", cut])
         #expect(r.status == 1)
         let objects = try Self.objects(r.stdout)
         #expect(objects.count == 2)
@@ -41,18 +41,18 @@ import Testing
         #expect(r.stderr.contains("frame 1"))
     }
 
-    @Test func badArgumentsGiveClearErrors() throws {
-        let notHex = try GSDProcess.run(["telemetry", "decode", "--norad", "39430", "zz"])
+    @Test func badArgumentsGiveClearErrors() async throws {
+        let notHex = try await GSDProcess.run(["telemetry", "decode", "--norad", "39430", "zz"])
         #expect(notHex.status != 0 && notHex.stderr.contains("not hex"))
-        let unknown = try GSDProcess.run(["telemetry", "decode", "--definition", "nosuch", "00"])
+        let unknown = try await GSDProcess.run(["telemetry", "decode", "--definition", "nosuch", "00"])
         #expect(unknown.status != 0 && unknown.stderr.contains("nosuch"))
-        let list = try GSDProcess.run(["telemetry", "definitions"])
+        let list = try await GSDProcess.run(["telemetry", "definitions"])
         #expect(list.status == 0 && list.stdout.contains("gomx-1\t"))
     }
 
-    @Test func replayJSONCarriesDecodedTelemetry() throws {
+    @Test func replayJSONCarriesDecodedTelemetry() async throws {
         let us04 = RecordingManifest.recordings.appendingPathComponent("us04.wav").path
-        let r = try GSDProcess.run(["replay", us04, "--satellite", "COLUMBIA", "--output", "json"])
+        let r = try await GSDProcess.run(["replay", us04, "--satellite", "COLUMBIA", "--output", "json"])
         #expect(r.status == 0, "\(r.stderr)")
         let objects = try Self.objects(r.stdout)
         #expect(objects.count == 2)
@@ -66,8 +66,8 @@ import Testing
         }
     }
 
-    @Test func benchmarkReportsFramesPerSecond() throws {
-        let r = try GSDProcess.run(["bench", "telemetry", "--json"])
+    @Test func benchmarkReportsFramesPerSecond() async throws {
+        let r = try await GSDProcess.run(["bench", "telemetry", "--json"])
         #expect(r.status == 0, "\(r.stderr)")
         let o = try #require(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         #expect(o["unit"] as? String == "frames/s")

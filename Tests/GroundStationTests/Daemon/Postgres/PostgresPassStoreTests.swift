@@ -1,6 +1,7 @@
 import Foundation
 import GroundStation
 import Testing
+import TestSupport
 
 /// `PostgresPassStore` on a real throwaway PostgreSQL server per test (see `PostgresTestServer`).
 @Suite(
@@ -9,17 +10,17 @@ import Testing
 )
 struct PostgresPassStoreTests {
     @Test func passesTheStoreConformanceSuite() async throws {
-        let server = try PostgresTestServer()
+        let server = try await Offload.run { try PostgresTestServer() }
         defer { server.stop() }
-        try await runPassStoreConformance { try await PostgresPassStore.open(try server.makeDatabase()) }
+        try await runPassStoreConformance { try await PostgresPassStore.open(try await Offload.run { try server.makeDatabase() }) }
     }
 
     /// Two stations, each with its own connection pool, open the same fresh database at once (both
     /// migrate) and then write passes and frames concurrently with the same sequence numbers.
     @Test func twoStationsWriteConcurrentlyToOneDatabase() async throws {
-        let server = try PostgresTestServer()
+        let server = try await Offload.run { try PostgresTestServer() }
         defer { server.stop() }
-        let configuration = try server.makeDatabase()
+        let configuration = try await Offload.run { try server.makeDatabase() }
         async let openA = PostgresPassStore.open(configuration)
         async let openB = PostgresPassStore.open(configuration)
         let (alpha, beta) = try await (openA, openB)
@@ -86,9 +87,9 @@ struct PostgresPassStoreTests {
     /// A live view on one station sees frames committed by another, in order, byte-exact; a station
     /// filter drops the others; frames committed before subscribing are not replayed.
     @Test func liveFramesFollowOtherStationsThroughNotify() async throws {
-        let server = try PostgresTestServer()
+        let server = try await Offload.run { try PostgresTestServer() }
         defer { server.stop() }
-        let configuration = try server.makeDatabase()
+        let configuration = try await Offload.run { try server.makeDatabase() }
         let viewer = try await PostgresPassStore.open(configuration)
         let writer = try await PostgresPassStore.open(configuration)
         do {
@@ -138,9 +139,9 @@ struct PostgresPassStoreTests {
 
     /// Closing the store ends a live feed that is still being iterated.
     @Test func closingTheStoreEndsLiveFeeds() async throws {
-        let server = try PostgresTestServer()
+        let server = try await Offload.run { try PostgresTestServer() }
         defer { server.stop() }
-        let store = try await PostgresPassStore.open(try server.makeDatabase())
+        let store = try await PostgresPassStore.open(try await Offload.run { try server.makeDatabase() })
         let feed = try await store.liveFrames()
         let reader = Task {
             var n = 0
@@ -165,9 +166,9 @@ struct PostgresPassStoreTests {
     }
 
     @Test func wrongPasswordIsABackendErrorWithTheServersMessage() async throws {
-        let server = try PostgresTestServer()
+        let server = try await Offload.run { try PostgresTestServer() }
         defer { server.stop() }
-        var configuration = try server.makeDatabase()
+        var configuration = try await Offload.run { try server.makeDatabase() }
         configuration.password = "not-the-password"
         do {
             let store = try await PostgresPassStore.open(configuration)
@@ -181,9 +182,9 @@ struct PostgresPassStoreTests {
 
     /// A server that goes away: each operation fails as `.backend` naming itself, and nothing hangs.
     @Test func lostServerMapsErrorsToTheOperation() async throws {
-        let server = try PostgresTestServer()
+        let server = try await Offload.run { try PostgresTestServer() }
         defer { server.stop() }
-        var configuration = try server.makeDatabase()
+        var configuration = try await Offload.run { try server.makeDatabase() }
         configuration.operationTimeout = .seconds(3)
         let store = try await PostgresPassStore.open(configuration)
         let pass = try await store.createPass(NewPass(station: "alpha", norad: 1, satellite: "X", kind: .scheduled, start: Date(), maxElevation: nil))
@@ -205,9 +206,9 @@ struct PostgresPassStoreTests {
 
     /// Reopening migrates nothing; a database from a newer gsd is refused with a clear message.
     @Test func migrationsRunOnceAndRefuseANewerSchema() async throws {
-        let server = try PostgresTestServer()
+        let server = try await Offload.run { try PostgresTestServer() }
         defer { server.stop() }
-        let configuration = try server.makeDatabase()
+        let configuration = try await Offload.run { try server.makeDatabase() }
         let first = try await PostgresPassStore.open(configuration)
         let pass = try await first.createPass(NewPass(station: "alpha", norad: 1, satellite: "X", kind: .scheduled, start: Date(), maxElevation: nil))
         try await first.close()
