@@ -115,7 +115,6 @@ public struct PassRunner: Sendable {
             recordingBase: recordingDirectory.map { ($0 as NSString).appendingPathComponent("pass-\(record.id)") },
             frequency: job.satellite.transmitters.first?.frequency, start: Date(),
             description: "gsd pass \(record.id): \(record.satellite) (NORAD \(record.norad)) at \(station), from \(r.path)")
-        var storedFrames: [FrameRecord] = []
         let pipeline = try SamplePipeline<ReceivedFrame>(
             source: tap.tapping(PacedFileByteSource(file, speed: job.speed)), chain: chain,
             configuration: .init(ringCapacity: 1 << 22, overrun: .block(), name: "gsd-pass-\(record.id)"))
@@ -148,7 +147,7 @@ public struct PassRunner: Sendable {
                         await state.failed("pass \(record.id): a frame was decoded but not stored: \(error)")
                         continue
                     }
-                    storedFrames.append(frame)
+                    tap.stored(frame, signalTime: f.time)
                     sequence += 1
                     lastFrame = max(lastFrame, time)
                     let latency: Duration? = job.speed > 0 ? (ContinuousClock.now - clockStart) - .seconds(f.time * timeScale) : nil
@@ -169,21 +168,21 @@ public struct PassRunner: Sendable {
             pipeline.cancel()
             await pipeline.waitUntilStopped()
             await reportRing()
+            await keep(tap, record: record)
             throw error
         }
         await pipeline.waitUntilStopped()
         await reportRing()
-        await keep(tap, record: record, frames: storedFrames, playStart: playStart)
+        await keep(tap, record: record)
         if Task.isCancelled { throw CancellationError() }
         return (sequence, lastFrame)
     }
 
-    /// Finishes the pass's SigMF recording and waterfall; a failure is reported, the pass goes on.
-    private func keep(_ tap: PassTap, record: PassRecord, frames: [FrameRecord], playStart: Date) async {
-        guard let waterfallDirectory else { return }
+    /// Finishes the pass's SigMF recording and waterfall (also when the pass ended in an error, so what
+    /// was received is kept); a failure is reported, the pass goes on.
+    private func keep(_ tap: PassTap, record: PassRecord) async {
         let outcome = tap.finish(
-            frames: frames, start: playStart,
-            waterfallPath: (waterfallDirectory as NSString).appendingPathComponent("\(record.id).png"),
+            waterfallPath: waterfallDirectory.map { ($0 as NSString).appendingPathComponent("\(record.id).png") },
             title: "\(record.satellite) (\(record.norad)) pass \(record.id)")
         if let path = outcome.recording { logger.info("pass recorded", metadata: ["pass": "\(record.id)", "sigmf": "\(path)"]) }
         for problem in [outcome.recordingError.map { "SigMF recording of pass \(record.id) failed: \($0)" },

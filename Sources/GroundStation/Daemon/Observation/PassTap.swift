@@ -8,8 +8,9 @@ import TelemetryDecode
 /// A failing disk never stops decoding: the first write error ends the recording (reported by `finish`),
 /// the waterfall and the frames go on.
 public final class PassTap: @unchecked Sendable {
-    // @unchecked: used from the reader thread while the pipeline runs, then from the runner after
-    // `SamplePipeline.waitUntilStopped()`, never from both at once.
+    // @unchecked: `observe` runs on the reader thread while the pipeline runs and touches only the
+    // writer, waterfall and carry; `stored` (the runner's task) touches only `annotations`; `finish` runs
+    // after `SamplePipeline.waitUntilStopped()`. Never two of them on the same state at once.
     public struct Outcome: Sendable {
         /// The SigMF base path (`.sigmf-meta` / `.sigmf-data`), when the recording was kept.
         public var recording: String?
@@ -27,12 +28,16 @@ public final class PassTap: @unchecked Sendable {
     private var waterfall: WaterfallAccumulator
     private var carry: [UInt8] = []
     private var scalars: [Float] = []
+    private let start: Date
+    /// The stored frames as SigMF annotations (only while recording).
+    private var annotations: [[String: Any]] = []
 
     /// `recordingBase` nil: no SigMF. The waterfall's rows start one per second and merge as the pass grows.
     public init(format: SampleFormat, sampleRate: Double, recordingBase: String?, frequency: Double?, start: Date, description: String) {
         self.format = format
         self.sampleRate = sampleRate
         self.recordingBase = recordingBase
+        self.start = start
         waterfall = WaterfallAccumulator(
             fftSize: format.isComplex ? 1024 : 512, sampleRate: sampleRate, input: format.isComplex ? .complex : .real,
             rowDuration: 1, maxRows: 600)
@@ -91,26 +96,33 @@ public final class PassTap: @unchecked Sendable {
         }
     }
 
-    /// Writes the SigMF metadata (frames as annotations) and the waterfall PNG to `waterfallPath`.
-    public func finish(frames: [FrameRecord], start: Date, waterfallPath: String, title: String) -> Outcome {
+    /// A frame the pass stored, received `signalTime` seconds into the samples: an annotation of the
+    /// recording (called from the pass runner's task).
+    public func stored(_ f: FrameRecord, signalTime: Double) {
+        guard writer != nil else { return }
+        let look = f.azimuth.flatMap { az in f.elevation.map { String(format: ", azimuth %.1f°, elevation %.1f°", az, $0) } } ?? ""
+        annotations.append([
+            "core:sample_start": max(0, Int((signalTime * sampleRate).rounded())),
+            "core:label": f.checksOK ? "frame" : "frame (check failed)",
+            "core:comment": "sequence \(f.sequence), \(f.framing), \(f.bytes.count) bytes\(look)",
+        ])
+    }
+
+    /// Writes the SigMF metadata (frames as annotations) and, when a path is given, the waterfall PNG.
+    public func finish(waterfallPath: String?, title: String) -> Outcome {
         var outcome = Outcome()
         if let writer {
-            writer.annotations = frames.map { f in
-                let look = f.azimuth.flatMap { az in f.elevation.map { String(format: ", azimuth %.1f°, elevation %.1f°", az, $0) } } ?? ""
-                return [
-                    "core:sample_start": max(0, Int((f.time.timeIntervalSince(start) * sampleRate).rounded())),
-                    "core:label": f.checksOK ? "frame" : "frame (check failed)",
-                    "core:comment": "sequence \(f.sequence), \(f.framing), \(f.bytes.count) bytes\(look)",
-                ] as [String: Any]
-            }
+            writer.annotations = annotations
             do {
                 try writer.finish()
                 outcome.recording = recordingBase
             } catch {
                 recordingError = "\(error)"
             }
+            self.writer = nil
         }
         outcome.recordingError = recordingError
+        guard let waterfallPath else { return outcome }
         do {
             try FileManager.default.createDirectory(
                 atPath: (waterfallPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
