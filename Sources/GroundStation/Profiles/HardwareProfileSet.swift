@@ -73,7 +73,7 @@ public struct HardwareProfileSet: Sendable {
         }
         let node: Any?
         do {
-            node = try Yams.load(yaml: String(decoding: data, as: UTF8.self))
+            node = try YAMLText.load(String(decoding: data, as: UTF8.self))
         } catch {
             throw .unreadable(file: path, reason: "not valid YAML: \(error)")
         }

@@ -24,7 +24,7 @@ struct TelemetryDefinitionLoader {
             throw .unreadable(file: path, reason: "cannot read file")
         }
         let node: Any?
-        do { node = try Yams.load(yaml: String(decoding: data, as: UTF8.self)) } catch {
+        do { node = try YAMLText.load(String(decoding: data, as: UTF8.self)) } catch {
             throw .unreadable(file: path, reason: "not valid YAML: \(error)")
         }
         guard let map = node as? [String: Any] else { throw .invalid(file: path, key: "(top level)", problem: "expected a mapping") }

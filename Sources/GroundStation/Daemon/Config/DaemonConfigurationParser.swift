@@ -33,7 +33,7 @@ public enum DaemonConfigurationParser {
     ) throws(ConfigurationError) -> DaemonConfiguration {
         let node: Any?
         do {
-            node = try Yams.load(yaml: text)
+            node = try YAMLText.load(text)
         } catch {
             throw ConfigurationError(file: file, key: "", problem: "not valid YAML: \(error)")
         }
