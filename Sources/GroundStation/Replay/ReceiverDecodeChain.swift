@@ -2,17 +2,20 @@ import TelemetryDecode
 
 /// The decode end of the receive pipeline: raw sample bytes (any `SampleFormat`) → Float or complex
 /// samples → every receiver of the bank → frames. The same chain serves files and live devices.
+/// Complex input may first go through a `FrequencyShifter` (a live pass's Doppler correction).
 public struct ReceiverDecodeChain: DecodeChain {
     public let format: SampleFormat
     public let sampleRate: Double
     var bank: ReceiverBank
+    var shifter: FrequencyShifter?
     var real: [Float] = []
     var complex: [ComplexSample] = []
 
-    public init(format: SampleFormat, sampleRate: Double, bank: ReceiverBank) {
+    public init(format: SampleFormat, sampleRate: Double, bank: ReceiverBank, shifter: FrequencyShifter? = nil) {
         self.format = format
         self.sampleRate = sampleRate
         self.bank = bank
+        self.shifter = format.isComplex ? shifter : nil
     }
 
     public var itemSize: Int { format.bytesPerSample }
@@ -28,6 +31,7 @@ public struct ReceiverDecodeChain: DecodeChain {
                 UnsafeMutableRawPointer(base).withMemoryRebound(to: Float.self, capacity: 2 * samples) { f in
                     _ = format.convert(block, into: UnsafeMutableBufferPointer(start: f, count: 2 * samples))
                 }
+                shifter?.process(UnsafeMutableBufferPointer(start: base, count: samples))
                 bank.process(complex: UnsafeBufferPointer(start: base, count: samples), into: &outputs)
             }
         } else {
@@ -37,6 +41,11 @@ public struct ReceiverDecodeChain: DecodeChain {
                 bank.process(real: UnsafeBufferPointer(rebasing: r[0..<samples]), into: &outputs)
             }
         }
+    }
+
+    /// Samples lost to an overrun still took their time: the Doppler correction moves on by as much.
+    public mutating func discontinuity(_ gap: SampleRing.DropEvent, into outputs: inout [ReceivedFrame]) throws {
+        shifter?.skip(samples: gap.count / format.bytesPerSample)
     }
 
     public mutating func finish(into outputs: inout [ReceivedFrame]) throws {

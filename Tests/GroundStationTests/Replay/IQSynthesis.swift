@@ -30,6 +30,8 @@ enum IQSynthesis {
         /// `maximumDrift` Hz away from `offset`; the demodulators must track it.
         var driftRate: Double
         var maximumDrift: Double = 2_000
+        /// A further frequency shift over time (seconds from the start → Hz), e.g. a predicted Doppler curve.
+        var doppler: FrequencyProfile? = nil
         /// Signal-to-noise ratio in `noiseBandwidth` Hz, dB (signal amplitude 0.5, noise complex white).
         var snr: Double
         var noiseBandwidth: Double
@@ -91,7 +93,7 @@ enum IQSynthesis {
         for n in 0..<count {
             let t = Double(n) / rate
             let drift = max(-plan.maximumDrift, min(plan.maximumDrift, plan.driftRate * t))
-            let f = plan.offset + drift
+            let f = plan.offset + drift + (plan.doppler?.frequency(at: t) ?? 0)
             var re: Float, im: Float
             switch plan.kind {
             case .fm:

@@ -52,14 +52,26 @@ public struct DaemonConfiguration: Sendable {
         public var endpoint: HamlibEndpoint
         public var sampleRate: Double
         public var gain: Double?
+        public var ppm: Int = 0
+        /// The receiver is tuned this many hertz below the downlink, so the signal sits away from the
+        /// DC spike of direct-conversion tuners.
+        public var tuningOffset: Double = 0
     }
 
     public struct SDRSource: Sendable, Equatable {
-        /// Name of a profile in hw-profiles/.
+        /// Name of a profile in hw-profiles/ (empty when `soapyArguments` name the device directly).
         public var profile: String
         public var sampleRate: Double
         public var gain: Double?
         public var serial: String?
+        /// `device: soapy:ARGS`: open this SoapySDR device, no profile needed.
+        public var soapyArguments: String? = nil
+        public var ppm: Int = 0
+        public var tuningOffset: Double = 0
+        /// SoapySDR only: antenna port, gain per named element (dB), analogue bandwidth (Hz).
+        public var antenna: String? = nil
+        public var gainElements: [String: Double] = [:]
+        public var bandwidth: Double? = nil
     }
 
     public enum Source: Sendable, Equatable {
@@ -72,6 +84,24 @@ public struct DaemonConfiguration: Sendable {
             case .file: "file"
             case .rtlTCP: "rtl_tcp"
             case .sdr: "sdr"
+            }
+        }
+
+        /// Hertz the receiver is tuned below the downlink (live sources).
+        public var tuningOffset: Double {
+            switch self {
+            case .file: 0
+            case .rtlTCP(let r): r.tuningOffset
+            case .sdr(let s): s.tuningOffset
+            }
+        }
+
+        /// The live receiver's sample rate (nil for the file source).
+        public var liveSampleRate: Double? {
+            switch self {
+            case .file: nil
+            case .rtlTCP(let r): r.sampleRate
+            case .sdr(let s): s.sampleRate
             }
         }
     }

@@ -114,20 +114,40 @@ public enum DaemonConfigurationParser {
             source = .file(.init(recordings: recordings, speed: speed, startDelay: delay, gap: gap))
         case "rtl_tcp":
             let r = try h.section("rtl_tcp")
-            try r.rejectUnknown(["address", "sample_rate", "gain"])
+            try r.rejectUnknown(["address", "sample_rate", "gain", "ppm", "tuning_offset"])
             let address = try r.string("address")
             guard let endpoint = HamlibEndpoint(parsing: address) else { throw r.error("address", "expected HOST:PORT, found '\(address)'") }
             let rate = try r.double("sample_rate")
             guard rate >= 225_000, rate <= 3_200_000 else { throw r.error("sample_rate", "must be within 225000...3200000 Hz") }
-            source = .rtlTCP(.init(endpoint: endpoint, sampleRate: rate, gain: try r.optionalDouble("gain")))
+            source = .rtlTCP(.init(
+                endpoint: endpoint, sampleRate: rate, gain: try r.optionalDouble("gain"), ppm: try Self.ppm(r),
+                tuningOffset: try Self.tuningOffset(r, rate: rate)))
         case "sdr":
             let r = try h.section("sdr")
-            try r.rejectUnknown(["profile", "sample_rate", "gain", "serial"])
+            try r.rejectUnknown(["profile", "device", "sample_rate", "gain", "serial", "ppm", "tuning_offset", "antenna", "gains", "bandwidth"])
             let rate = try r.double("sample_rate")
             guard rate > 0 else { throw r.error("sample_rate", "must be positive") }
+            var soapy: String? = nil
+            if let device = try r.optionalString("device") {
+                guard device.hasPrefix("soapy:"), device.count > 6 else {
+                    throw r.error("device", "expected soapy:ARGS (e.g. soapy:driver=airspy); a native dongle is chosen by profile and serial")
+                }
+                soapy = String(device.dropFirst(6))
+            }
+            let profile = try r.optionalString("profile")
+            if profile == nil && soapy == nil { throw r.error("profile", "missing (or give device: soapy:ARGS)") }
+            if profile != nil && soapy != nil { throw r.error("device", "give either profile or device, not both") }
+            var gains: [String: Double] = [:]
+            if r.map["gains"] != nil {
+                let g = try r.section("gains")
+                for name in g.map.keys.sorted() { gains[name] = try g.double(name) }
+            }
+            let bandwidth = try r.optionalDouble("bandwidth")
+            if let bandwidth, !(bandwidth > 0) { throw r.error("bandwidth", "must be positive") }
             source = .sdr(.init(
-                profile: try r.string("profile"), sampleRate: rate, gain: try r.optionalDouble("gain"),
-                serial: try r.optionalString("serial")))
+                profile: profile ?? "", sampleRate: rate, gain: try r.optionalDouble("gain"), serial: try r.optionalString("serial"),
+                soapyArguments: soapy, ppm: try Self.ppm(r), tuningOffset: try Self.tuningOffset(r, rate: rate),
+                antenna: try r.optionalString("antenna"), gainElements: gains, bandwidth: bandwidth))
         default:
             throw h.error("source", "must be file, rtl_tcp or sdr, not '\(kind)'")
         }
@@ -283,5 +303,19 @@ public enum DaemonConfigurationParser {
         case 65...70: c - 55
         default: nil
         }
+    }
+
+    static func ppm(_ r: ConfigNode) throws(ConfigurationError) -> Int {
+        guard r.map["ppm"] != nil else { return 0 }
+        let v = try r.int("ppm")
+        guard abs(v) <= 1000 else { throw r.error("ppm", "must be within -1000...1000") }
+        return v
+    }
+
+    /// The signal must stay inside the sampled band with room for Doppler and its own width.
+    static func tuningOffset(_ r: ConfigNode, rate: Double) throws(ConfigurationError) -> Double {
+        let v = try r.optionalDouble("tuning_offset") ?? 0
+        guard abs(v) <= rate * 0.4 else { throw r.error("tuning_offset", "must be within ±40 % of sample_rate (±\(Int(rate * 0.4)) Hz)") }
+        return v
     }
 }

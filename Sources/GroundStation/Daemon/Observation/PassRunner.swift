@@ -23,6 +23,30 @@ public struct PassRunner: Sendable {
         }
     }
 
+    /// What to receive for a live pass.
+    public struct LiveJob: Sendable {
+        public var satellite: Satellite
+        /// LOS: the stream is stopped then.
+        public var end: Date
+        /// Look angles (and range rate, for the Doppler correction); nil: neither.
+        public var angles: LookAngleProvider?
+        /// Hertz the receiver is tuned below the first transmitter's downlink.
+        public var tuningOffset: Double
+        /// Opens the receiver tuned to a centre frequency.
+        public var open: @Sendable (Double) throws -> LiveStream
+
+        public init(
+            satellite: Satellite, end: Date, angles: LookAngleProvider?, tuningOffset: Double,
+            open: @escaping @Sendable (Double) throws -> LiveStream
+        ) {
+            self.satellite = satellite
+            self.end = end
+            self.angles = angles
+            self.tuningOffset = tuningOffset
+            self.open = open
+        }
+    }
+
     public let store: any PassStore
     public let station: String
     public let metrics: DaemonMetrics
@@ -66,11 +90,21 @@ public struct PassRunner: Sendable {
     /// Returns the number of frames stored.
     @discardableResult
     public func observe(_ record: PassRecord, job: Job) async throws -> Int {
+        try await observe(record) { try await play(record, job: job) }
+    }
+
+    /// Receives a live pass into `record` until its LOS and closes it (as `observe(_:job:)`).
+    @discardableResult
+    public func observe(_ record: PassRecord, live job: LiveJob) async throws -> Int {
+        try await observe(record) { try await play(record, job: job) }
+    }
+
+    private func observe(_ record: PassRecord, _ body: () async throws -> (frames: Int, lastFrame: Date)) async throws -> Int {
         var stored = 0
         var failure: (any Error)?
         var lastFrame = record.start
         do {
-            (stored, lastFrame) = try await play(record, job: job)
+            (stored, lastFrame) = try await body()
         } catch {
             failure = error
         }
@@ -94,6 +128,7 @@ public struct PassRunner: Sendable {
         return stored
     }
 
+    /// A recording played as a pass.
     private func play(_ record: PassRecord, job: Job) async throws -> (frames: Int, lastFrame: Date) {
         let r = job.recording
         let file = try SampleFileSource.open(path: r.path, format: r.format, rate: r.rate, iq: r.iq)
@@ -109,18 +144,117 @@ public struct PassRunner: Sendable {
             }
         }
         if receivers.isEmpty { throw ReplayError.nothingToDecode(path: r.path, reasons: reasons) }
-        let chain = ReceiverDecodeChain(format: file.format, sampleRate: file.sampleRate, bank: ReceiverBank(receivers))
+        let plan = Playback(
+            format: file.format, sampleRate: file.sampleRate, receivers: receivers, shifter: nil,
+            overrun: .block(), timeScale: job.speed > 0 ? 1 / job.speed : 1, paced: job.speed > 0,
+            frequency: job.satellite.transmitters.first?.frequency, angles: job.angles, origin: "from \(r.path)")
+        return try await play(record, source: PacedFileByteSource(file, speed: job.speed), plan: plan)
+    }
+
+    /// A live receiver tuned for the pass: samples until LOS (`job.end`), Doppler removed in software.
+    private func play(_ record: PassRecord, job: LiveJob) async throws -> (frames: Int, lastFrame: Date) {
+        guard let primary = job.satellite.transmitters.lazy.compactMap(\.frequency).first else {
+            throw LivePassError.noTransmitter(job.satellite.name)
+        }
+        let centre = primary - job.tuningOffset
+        let stream = try job.open(centre)
+        let streamStart = Date()
+        // Every transmitter inside the sampled band gets its receivers (a satellite with a second downlink
+        // nearby is decoded too); the band edges are left for the filters and the Doppler.
+        var receivers: [Receiver] = []
+        var reasons: [String] = []
+        for spec in job.satellite.transmitters {
+            guard let frequency = spec.frequency else {
+                reasons.append("\(spec.name): no downlink frequency in the catalogue")
+                continue
+            }
+            let offset = frequency - centre
+            guard abs(offset) <= stream.sampleRate * 0.4 else {
+                reasons.append("\(spec.name): \(Int(frequency)) Hz is outside the \(Int(stream.sampleRate)) Sps band around \(Int(centre)) Hz")
+                continue
+            }
+            do {
+                receivers += try ReceiverFactory.receivers(for: spec, input: .complex(sampleRate: stream.sampleRate, offset: offset))
+            } catch {
+                reasons.append("\(spec.name): \(error)")
+            }
+        }
+        if receivers.isEmpty {
+            stream.stop()
+            throw LivePassError.nothingToDecode(satellite: job.satellite.name, reasons: reasons)
+        }
+        for reason in reasons { logger.warning("transmitter not decoded", metadata: ["pass": "\(record.id)", "reason": "\(reason)"]) }
+        let shifter = job.angles.map {
+            FrequencyShifter(sampleRate: stream.sampleRate, profile: Self.dopplerProfile(
+                frequency: primary, angles: $0, from: streamStart, to: job.end))
+        }
+        let plan = Playback(
+            format: stream.format, sampleRate: stream.sampleRate, receivers: receivers, shifter: shifter,
+            overrun: .dropNewest, timeScale: 1, paced: true, frequency: centre, angles: job.angles,
+            origin: "live from \(stream.hardware), tuned to \(Int(centre)) Hz")
+        logger.info("receiving", metadata: ["pass": "\(record.id)", "hardware": "\(stream.hardware)", "centre": "\(Int(centre))",
+                                            "until": "\(job.end)", "receivers": "\(receivers.count)"])
+        // LOS ends the stream; the decoders then flush what they hold.
+        let stopper = Task {
+            let wait = job.end.timeIntervalSinceNow
+            if wait > 0 { try? await Task.sleep(for: .seconds(wait)) }
+            stream.stop()
+        }
+        defer { stopper.cancel() }
+        let result = try await withTaskCancellationHandler {
+            try await play(record, source: stream, plan: plan)
+        } onCancel: {
+            stream.stop()
+        }
+        let drops = stream.driverDrops
+        if drops > 0 { logger.warning("receiver lost samples", metadata: ["pass": "\(record.id)", "driver drops": "\(drops)"]) }
+        return result
+    }
+
+    /// The downlink's Doppler shift every second of the pass (hertz, seconds from `from`): received
+    /// frequency − transmitted frequency = −f·ṙ/c.
+    static func dopplerProfile(frequency: Double, angles: LookAngleProvider, from: Date, to: Date) -> FrequencyProfile {
+        let span = max(1, to.timeIntervalSince(from) + 2)
+        var points: [(time: Double, hertz: Double)] = []
+        var t = 0.0
+        while t <= span {
+            if let a = angles.angles(at: from.addingTimeInterval(t)) {
+                points.append((t, DopplerCorrection.downlinkFrequency(nominal: frequency, rangeRate: a.rangeRate) - frequency))
+            }
+            t += 1
+        }
+        return FrequencyProfile(points: points)
+    }
+
+    /// How a pass's samples are decoded, whatever their source.
+    struct Playback {
+        var format: SampleFormat
+        var sampleRate: Double
+        var receivers: [Receiver]
+        var shifter: FrequencyShifter?
+        var overrun: SampleRing.OverrunPolicy
+        /// Wall-clock seconds per second of signal (1 live, 1/speed for a paced recording).
+        var timeScale: Double
+        /// Whether frames arrive in (scaled) real time, so that a latency means something.
+        var paced: Bool
+        var frequency: Double?
+        var angles: LookAngleProvider?
+        var origin: String
+    }
+
+    private func play<Source: SampleSource>(_ record: PassRecord, source: Source, plan: Playback) async throws -> (frames: Int, lastFrame: Date) {
+        let chain = ReceiverDecodeChain(format: plan.format, sampleRate: plan.sampleRate, bank: ReceiverBank(plan.receivers), shifter: plan.shifter)
         let tap = PassTap(
-            format: file.format, sampleRate: file.sampleRate,
+            format: plan.format, sampleRate: plan.sampleRate,
             recordingBase: recordingDirectory.map { ($0 as NSString).appendingPathComponent("pass-\(record.id)") },
-            frequency: job.satellite.transmitters.first?.frequency, start: Date(),
-            description: "gsd pass \(record.id): \(record.satellite) (NORAD \(record.norad)) at \(station), from \(r.path)")
+            frequency: plan.frequency, start: Date(),
+            description: "gsd pass \(record.id): \(record.satellite) (NORAD \(record.norad)) at \(station), \(plan.origin)")
         let pipeline = try SamplePipeline<ReceivedFrame>(
-            source: tap.tapping(PacedFileByteSource(file, speed: job.speed)), chain: chain,
-            configuration: .init(ringCapacity: 1 << 22, overrun: .block(), name: "gsd-pass-\(record.id)"))
+            source: tap.tapping(source), chain: chain,
+            configuration: .init(ringCapacity: 1 << 22, overrun: plan.overrun, name: "gsd-pass-\(record.id)"))
         let playStart = Date()
         let clockStart = ContinuousClock.now
-        let timeScale = job.speed > 0 ? 1 / job.speed : 1
+        let timeScale = plan.timeScale
         var merger = FrameMerger()
         var sequence = 0
         var lastFrame = record.start
@@ -132,7 +266,7 @@ public struct PassRunner: Sendable {
                 for try await f in pipeline.outputs {
                     if f.frame.checkPassed && !merger.accept(f) { continue }
                     let time = playStart.addingTimeInterval(f.time * timeScale)
-                    let look = job.angles?.angles(at: time)
+                    let look = plan.angles?.angles(at: time)
                     let frame = FrameRecord(
                         passID: record.id, sequence: sequence, time: time, bytes: f.frame.bytes, framing: f.frame.framing,
                         checksOK: f.frame.checkPassed, azimuth: look?.azimuth, elevation: look?.elevation)
@@ -150,7 +284,7 @@ public struct PassRunner: Sendable {
                     tap.stored(frame, signalTime: f.time)
                     sequence += 1
                     lastFrame = max(lastFrame, time)
-                    let latency: Duration? = job.speed > 0 ? (ContinuousClock.now - clockStart) - .seconds(f.time * timeScale) : nil
+                    let latency: Duration? = plan.paced ? (ContinuousClock.now - clockStart) - .seconds(f.time * timeScale) : nil
                     metrics.frame(satellite: record.satellite, checksOK: f.frame.checkPassed, latency: latency)
                     await state.frameStored(passID: record.id)
                     await reportRing()
@@ -189,6 +323,20 @@ public struct PassRunner: Sendable {
                         outcome.waterfallError.map { "waterfall of pass \(record.id) failed: \($0)" }].compactMap({ $0 }) {
             logger.error("\(problem)")
             await state.failed(problem)
+        }
+    }
+}
+
+public enum LivePassError: Error, Sendable, CustomStringConvertible {
+    /// No transmitter with a downlink frequency.
+    case noTransmitter(String)
+    case nothingToDecode(satellite: String, reasons: [String])
+
+    public var description: String {
+        switch self {
+        case .noTransmitter(let s): "\(s) has no transmitter with a downlink frequency in the catalogue"
+        case .nothingToDecode(let s, let reasons):
+            "no receiver for \(s) on this receiver: " + (reasons.isEmpty ? "no transmitters" : reasons.joined(separator: "; "))
         }
     }
 }

@@ -67,10 +67,22 @@ public final class GroundStationDaemon: Service, Sendable {
                 throw ConfigurationError(file: c.file, key: "satellites[\(i)]", problem: "NORAD id \(n) is not in the satellite catalogue (see 'gsd satellites')")
             }
         }
-        if case .sdr(let s) = c.hardware.source {
-            throw ConfigurationError(
-                file: c.file, key: "hardware.source",
-                problem: "sdr (profile '\(s.profile)'): live passes from a local SDR are not wired into the daemon yet (gsd record and gsd rtl-tcp --device use the driver); use file")
+        if case .sdr(let s) = c.hardware.source, s.soapyArguments == nil {
+            let profiles: HardwareProfileSet
+            do { profiles = try HardwareProfileSet.load(directory: HardwareProfileSet.defaultDirectory()) } catch {
+                throw ConfigurationError(file: c.file, key: "hardware.sdr.profile", problem: "cannot load the hardware profiles: \(error)")
+            }
+            guard let p = profiles.profile(id: s.profile) else {
+                throw ConfigurationError(
+                    file: c.file, key: "hardware.sdr.profile",
+                    problem: "no profile '\(s.profile)' in hw-profiles (known: \(profiles.profiles.map(\.id).joined(separator: ", ")))")
+            }
+            guard p.driver != .serialKISS else {
+                throw ConfigurationError(file: c.file, key: "hardware.sdr.profile", problem: "'\(s.profile)' is a serial modem, not a receiver")
+            }
+        }
+        if c.hardware.source.liveSampleRate != nil, c.tleFiles.isEmpty {
+            throw ConfigurationError(file: c.file, key: "tle.files", problem: "a live source needs TLE files to predict passes from")
         }
     }
 
@@ -129,6 +141,11 @@ public final class GroundStationDaemon: Service, Sendable {
 
     func makeSchedule(now: Date) async -> [ScheduledPass] {
         var elements = ElementSets(files: configuration.tleFiles)
+        return await makeSchedule(now: now, elements: &elements)
+    }
+
+    /// Predicts (live) or plans (file) the schedule from `elements`, re-read first where their files changed.
+    func makeSchedule(now: Date, elements: inout ElementSets) async -> [ScheduledPass] {
         var problems: [String] = []
         do { try elements.refresh() } catch { problems.append(error.description) }
         let names = Dictionary(uniqueKeysWithValues: configuration.satellites.compactMap { n in catalogue.satellite(norad: n).map { (n, $0.name) } })
@@ -170,41 +187,85 @@ public final class GroundStationDaemon: Service, Sendable {
 
     private func runSchedule() async {
         await recoverOpenPasses()
-        let schedule = await makeSchedule(now: Date())
-        logger.info("schedule ready", metadata: ["passes": "\(schedule.count)"])
-        await cancelWhenGracefulShutdownIgnoringErrors {
-            for p in schedule where p.state == .pending {
-                let wait = p.start.timeIntervalSinceNow
-                if wait > 0 { try await Task.sleep(for: .seconds(wait)) }
-                try Task.checkCancellation()
-                await self.observe(p)
+        if case .file = configuration.hardware.source {
+            let schedule = await makeSchedule(now: Date())
+            logger.info("schedule ready", metadata: ["passes": "\(schedule.count)"])
+            await cancelWhenGracefulShutdownIgnoringErrors {
+                for p in schedule where p.state == .pending {
+                    let wait = p.start.timeIntervalSinceNow
+                    if wait > 0 { try await Task.sleep(for: .seconds(wait)) }
+                    try Task.checkCancellation()
+                    await self.observe(p)
+                }
             }
+        } else {
+            await cancelWhenGracefulShutdownIgnoringErrors { try await self.runLiveSchedule() }
         }
         await state.finishSchedule()
         logger.info("schedule played")
     }
 
+    /// Live sources: predict `schedule_hours` ahead, observe each pass at its time, and predict again when
+    /// the window has been played or when a TLE file changed (new elements move the passes). With
+    /// `exitAfterSchedule`, one window is played.
+    private func runLiveSchedule() async throws {
+        var elements = ElementSets(files: configuration.tleFiles)
+        while true {
+            let now = Date()
+            let schedule = await makeSchedule(now: now, elements: &elements)
+            let horizon = now.addingTimeInterval(configuration.scheduleHours * 3600)
+            logger.info("schedule ready", metadata: ["passes": "\(schedule.count)", "until": "\(horizon)"])
+            var elementsChanged = false
+            for p in schedule where p.state == .pending {
+                // Wait for AOS, looking at the TLE files every minute.
+                while p.start.timeIntervalSinceNow > 0 {
+                    try await Task.sleep(for: .seconds(min(60, p.start.timeIntervalSinceNow)))
+                    if p.start.timeIntervalSinceNow > 0, (try? elements.refresh()) == true {
+                        elementsChanged = true
+                        break
+                    }
+                }
+                if elementsChanged { break }
+                try Task.checkCancellation()
+                if p.end <= Date() {
+                    await state.update(slot: p.slot) { $0.state = .failed; $0.note = "missed: LOS passed before the receiver was free" }
+                    continue
+                }
+                await observe(p)
+                try Task.checkCancellation()
+            }
+            if elementsChanged {
+                logger.info("TLE files changed: predicting again")
+                continue
+            }
+            if exitAfterSchedule { return }
+            // Nothing left in this window: sleep to its end (TLE changes wake it up), then predict again.
+            while horizon.timeIntervalSinceNow > 0 {
+                try await Task.sleep(for: .seconds(min(60, horizon.timeIntervalSinceNow)))
+                if (try? elements.refresh()) == true { break }
+            }
+        }
+    }
+
     private func observe(_ p: ScheduledPass) async {
         guard let sat = catalogue.satellite(norad: p.norad) else { return }
-        guard let recording = p.recording, case .file(let f) = configuration.hardware.source else {
-            // Live observation (rtl_tcp) is not wired to the schedule yet: say so rather than pretend.
-            await state.update(slot: p.slot) {
-                $0.state = .failed
-                $0.note = "live observation through \(self.configuration.hardware.source.kind) is not implemented yet"
-            }
-            return
-        }
         await state.update(slot: p.slot) { $0.state = .running }
         do {
             let record = try await runner.open(satellite: sat, kind: .scheduled, start: Date(), maxElevation: p.maxElevation)
             await state.update(slot: p.slot) { $0.passID = record.id }
-            var angles: LookAngleProvider? = nil
             var elements = ElementSets(files: configuration.tleFiles)
             _ = try? elements.refresh()
-            if let e = elements.byNorad[p.norad] {
-                angles = try? LookAngleProvider(elements: e, station: configuration.station.location, passStart: record.start, geometryStart: p.geometry?.aos.date)
+            let element = elements.byNorad[p.norad]
+            switch configuration.hardware.source {
+            case .file(let f):
+                guard let recording = p.recording else { return }
+                let angles = element.flatMap {
+                    try? LookAngleProvider(elements: $0, station: configuration.station.location, passStart: record.start, geometryStart: p.geometry?.aos.date)
+                }
+                try await runner.observe(record, job: .init(recording: recording, satellite: sat, speed: f.speed, angles: angles))
+            case .rtlTCP, .sdr:
+                try await observeLive(record, pass: p, satellite: sat, elements: element)
             }
-            try await runner.observe(record, job: .init(recording: recording, satellite: sat, speed: f.speed, angles: angles))
             await state.update(slot: p.slot) { $0.state = Task.isCancelled ? .failed : .done; if Task.isCancelled { $0.note = "interrupted by shutdown" } }
         } catch {
             await state.update(slot: p.slot) {
@@ -212,6 +273,61 @@ public final class GroundStationDaemon: Service, Sendable {
                 $0.note = "\(error)"
             }
             await state.failed("pass \(p.slot) (\(sat.name)): \(error)")
+        }
+    }
+
+    /// Receives a predicted pass until LOS while the rotator follows it and the radio is retuned for Doppler.
+    private func observeLive(_ record: PassRecord, pass p: ScheduledPass, satellite sat: Satellite, elements: MeanElements?) async throws {
+        let station = configuration.station.location
+        let angles = elements.flatMap { try? LookAngleProvider(elements: $0, station: station, passStart: record.start, geometryStart: nil) }
+        let source = configuration.hardware.source
+        let profiles = try? HardwareProfileSet.load(directory: HardwareProfileSet.defaultDirectory())
+        let logger = self.logger
+        let job = PassRunner.LiveJob(
+            satellite: sat, end: p.end, angles: angles, tuningOffset: source.tuningOffset,
+            open: { centre in
+                try LiveStreamOpener.open(source, centre: centre, profiles: profiles, onEvent: { logger.warning("\($0)") })
+            })
+        let tracking = trackingTask(pass: p, satellite: sat, elements: elements)
+        defer { tracking?.cancel() }
+        try await runner.observe(record, live: job)
+        // The tracker stops at LOS by itself, as the stream did.
+        if let report = await tracking?.value {
+            logger.info("tracking done", metadata: [
+                "pass": "\(record.id)", "rotator commands": "\(report.rotatorCommands)", "radio retunes": "\(report.frequencyCommands)",
+                "errors": "\(report.errors.count)"])
+            if let first = report.errors.first {
+                await state.failed("pass \(record.id): tracking: \(report.errors.count) command(s) failed, first: \(first)")
+            }
+        }
+    }
+
+    /// Points the rotator and retunes the radio (rotctld/rigctld, when configured) from now to LOS.
+    private func trackingTask(pass p: ScheduledPass, satellite sat: Satellite, elements: MeanElements?) -> Task<PassTracker.Report?, Never>? {
+        let hw = configuration.hardware
+        guard hw.rotctld != nil || hw.rigctld != nil, let elements, let sgp4 = try? SGP4Propagator(elements),
+              let frequency = sat.transmitters.lazy.compactMap(\.frequency).first
+        else { return nil }
+        var trackerConfiguration = PassTracker.Configuration(frequency: frequency)
+        trackerConfiguration.minimumElevation = configuration.minimumElevation
+        let tracker = PassTracker(
+            predictor: PassPredictor(propagator: sgp4, station: configuration.station.location, minimumElevation: configuration.minimumElevation),
+            rotator: hw.rotctld.map { RotatorClient(endpoint: $0) }, radio: hw.rigctld.map { RadioClient(endpoint: $0) },
+            configuration: trackerConfiguration)
+        let logger = self.logger
+        let end = p.end
+        return Task {
+            do {
+                return try await tracker.run(from: Date(), to: end) { event in
+                    for e in event.errors { logger.warning("tracking", metadata: ["error": "\(e)"]) }
+                }
+            } catch {
+                if !(error is CancellationError) {
+                    logger.error("tracking failed", metadata: ["error": "\(error)"])
+                    await self.state.failed("tracking \(sat.name): \(error)")
+                }
+                return nil
+            }
         }
     }
 }

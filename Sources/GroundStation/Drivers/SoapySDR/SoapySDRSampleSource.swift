@@ -18,8 +18,20 @@ public final class SoapySDRSampleSource: SampleSource, @unchecked Sendable {
         /// Seconds without a sample after which `read` gives up with an error: some modules (rtlsdr) keep
         /// answering "timeout" for ever once their device is unplugged.
         public var stallTimeout: Double
+        /// Antenna port (e.g. "RX", "LNAW"); nil leaves the driver's default.
+        public var antenna: String?
+        /// Gain per named element in dB (e.g. LNA, MIX, VGA), set after the overall gain.
+        public var gainElements: [String: Double]
+        /// Analogue filter bandwidth in Hz; nil leaves the driver's default.
+        public var bandwidth: Double?
 
-        public init(arguments: String, frequency: Double, sampleRate: Double, gain: Double? = nil, channel: Int = 0, stallTimeout: Double = 5) {
+        public init(
+            arguments: String, frequency: Double, sampleRate: Double, gain: Double? = nil, channel: Int = 0, stallTimeout: Double = 5,
+            antenna: String? = nil, gainElements: [String: Double] = [:], bandwidth: Double? = nil
+        ) {
+            self.antenna = antenna
+            self.gainElements = gainElements
+            self.bandwidth = bandwidth
             self.arguments = arguments
             self.frequency = frequency
             self.sampleRate = sampleRate
@@ -58,9 +70,16 @@ public final class SoapySDRSampleSource: SampleSource, @unchecked Sendable {
             if let g = c.gain {
                 try check(SoapySDRDevice_setGainMode(dev, rx, ch, false), "manual gain mode")
                 try check(SoapySDRDevice_setGain(dev, rx, ch, g), "set gain \(g)")
-            } else {
+            } else if c.gainElements.isEmpty {
                 try check(SoapySDRDevice_setGainMode(dev, rx, ch, true), "automatic gain mode")
             }
+            for name in c.gainElements.keys.sorted() {
+                guard let v = c.gainElements[name] else { continue }
+                if c.gain == nil { try check(SoapySDRDevice_setGainMode(dev, rx, ch, false), "manual gain mode") }
+                try check(SoapySDRDevice_setGainElement(dev, rx, ch, name, v), "set gain element \(name) to \(v) dB")
+            }
+            if let antenna = c.antenna { try check(SoapySDRDevice_setAntenna(dev, rx, ch, antenna), "select antenna \(antenna)") }
+            if let bw = c.bandwidth { try check(SoapySDRDevice_setBandwidth(dev, rx, ch, bw), "set bandwidth \(bw) Hz") }
         } catch {
             SoapySDRDevice_unmake(dev)
             throw error
