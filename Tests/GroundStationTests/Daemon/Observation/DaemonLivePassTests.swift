@@ -1,0 +1,124 @@
+import Foundation
+import GroundStation
+import TelemetryDecode
+import Testing
+
+extension HamlibDaemonTests {
+    /// A live pass end to end, in real time and without hardware: the station is put under COLUMBIA's
+    /// predicted track half a minute from now, so a real pass (above 80°) begins within seconds. An rtl_tcp
+    /// server (gsd's, serving a cu8 file paced at the sample rate) plays IQ made from the shared us04.wav
+    /// whose carrier follows the Doppler curve of that very pass; the daemon predicts the pass, connects at
+    /// AOS, removes the Doppler in software, decodes and stores the reference frames with look angles,
+    /// points Hamlib's dummy rotator and retunes its dummy radio for Doppler, and closes the pass at LOS.
+    @Suite(.timeLimit(.minutes(5))) struct DaemonLivePassTests {
+        static let nominal = 437_055_000.0
+        static let tuningOffset = 6_000.0
+        static let rate = 240_000.0
+
+        /// Where the satellite is overhead at `date` (geodetic latitude on the ellipsoid, to ~0.01°).
+        static func subpoint(_ elements: MeanElements, at date: Date) throws -> GeodeticPosition {
+            let sgp4 = try SGP4Propagator(elements)
+            let fixed = EarthFrames.earthFixed(try sgp4.propagate(to: JulianDate(date)), at: JulianDate(date))
+            let r = fixed.position
+            let e2 = 0.006_694_379_990_14
+            let lat = atan2(r.z, (r.x * r.x + r.y * r.y).squareRoot() * (1 - e2)) * 180 / .pi
+            return GeodeticPosition(latitude: lat, longitude: atan2(r.y, r.x) * 180 / .pi, altitude: 0)
+        }
+
+        @Test func livePassThroughRTLTCPIsDopplerCorrectedTrackedAndStored() async throws {
+            let scratch = try DaemonScratch()
+            defer { scratch.remove() }
+            let tle = DaemonFixtures.packageRoot.appendingPathComponent("examples/demo.tle").path
+            let elements = try #require(try TwoLineElements.parseMany(String(contentsOfFile: tle, encoding: .utf8), source: tle)
+                .map(\.meanElements).first { $0.noradID == 42702 })
+            let station = try Self.subpoint(elements, at: Date().addingTimeInterval(25))
+            let predictor = PassPredictor(propagator: try SGP4Propagator(elements), station: station, minimumElevation: 80)
+            let now = Date()
+            let pass = try #require(try predictor.passes(from: JulianDate(now), to: JulianDate(now.addingTimeInterval(300))).first)
+            let aos = pass.aos.date, los = pass.los.date
+            #expect(aos > now.addingTimeInterval(5) && los.timeIntervalSince(aos) > 12, "pass \(aos)–\(los)")
+
+            // The IQ the dongle would deliver from AOS: a carrier at the tuning offset plus the pass's
+            // Doppler, the recording FM-modulated onto it 2 s in, for the whole pass and a few seconds more.
+            let look = try LookAngleProvider(elements: elements, station: station, passStart: aos, geometryStart: nil)
+            var doppler: [(time: Double, hertz: Double)] = []
+            for t in stride(from: 0.0, through: los.timeIntervalSince(aos) + 6, by: 0.5) {
+                let a = try #require(look.angles(at: aos.addingTimeInterval(t)))
+                doppler.append((t, DopplerCorrection.downlinkFrequency(nominal: Self.nominal, rangeRate: a.rangeRate) - Self.nominal))
+            }
+            let audio = try IQReplayTests.readAudio(try SharedRecordings.path("us04.wav"))
+            let lead = [Float](repeating: 0, count: Int(2 * audio.rate))
+            let tail = [Float](repeating: 0, count: max(0, Int((los.timeIntervalSince(aos) + 4) * audio.rate) - lead.count - audio.samples.count))
+            var plan = IQSynthesis.Plan(
+                kind: .fm(deviation: 3_000), upsample: Int(Self.rate / audio.rate), offset: Self.tuningOffset, driftRate: 0, snr: 18,
+                noiseBandwidth: 2 * (3_000 + 4_800), seed: 11)
+            plan.doppler = FrequencyProfile(points: doppler)
+            let iq = IQSynthesis.make(audio: lead + audio.samples + tail, audioRate: audio.rate, plan: plan)
+            var cu8: [UInt8] = []
+            iq.withUnsafeBufferPointer { c in
+                UnsafeRawBufferPointer(c).withMemoryRebound(to: Float.self) { SampleFormat.encode(.u8, $0, appendingTo: &cu8) }
+            }
+            let recording = scratch.file("pass.cu8")
+            try Data(cu8).write(to: URL(fileURLWithPath: recording))
+            let server = try RTLTCPServer(
+                recording: recording, format: .cu8, rate: Self.rate,
+                configuration: .init(sampleRate: Self.rate, pacing: .realtime, loop: false))
+            defer { server.stop() }
+            let rotctld = try HamlibDaemon("rotctld")
+            defer { rotctld.stop() }
+            let rigctld = try HamlibDaemon("rigctld")
+            defer { rigctld.stop() }
+
+            let config = try scratch.write("gsd.yaml", """
+                station:
+                  name: live-test
+                  location: { latitude: \(station.latitude), longitude: \(station.longitude), altitude: 0 }
+                hardware:
+                  source: rtl_tcp
+                  rtl_tcp: { address: 127.0.0.1:\(server.port), sample_rate: \(Int(Self.rate)), gain: 30, tuning_offset: \(Int(Self.tuningOffset)) }
+                  rotctld: 127.0.0.1:\(rotctld.port)
+                  rigctld: 127.0.0.1:\(rigctld.port)
+                satellites: [42702]
+                tle: { files: [\(tle)] }
+                minimum_elevation: 80
+                schedule_hours: 0.05
+                data_dir: \(scratch.path)/data
+                """)
+            let configuration = try DaemonConfigurationParser.load(path: config)
+            let store = try SQLitePassStore(path: scratch.file("data/gsd.sqlite"))
+            let daemon = try GroundStationDaemon(
+                configuration: configuration, catalogue: try DaemonFixtures.catalogue, store: store, logger: DaemonFixtures.logger,
+                exitAfterSchedule: true)
+            try await daemon.run()
+
+            let schedule = await daemon.state.schedule
+            #expect(schedule.map(\.state) == [.done], "\(schedule.map { "\($0.state) \($0.note ?? "")" })")
+            let lastError = await daemon.state.lastError
+            #expect(lastError == nil, "\(lastError ?? "")")
+            let passes = try await store.passes(PassQuery())
+            #expect(passes.count == 1)
+            let stored = try #require(passes.first)
+            #expect(stored.norad == 42702 && stored.kind == .scheduled)
+            #expect(abs(stored.start.timeIntervalSince(aos)) < 3, "opened at \(stored.start), AOS \(aos)")
+            #expect(try #require(stored.end).timeIntervalSince(los) > -1, "closed at \(String(describing: stored.end)), LOS \(los)")
+            let frames = try await store.frames(FrameQuery(passID: stored.id, limit: 100))
+            let good = Set(frames.filter(\.checksOK).map { IQReplayTests.hex($0.bytes) })
+            #expect(good == (try IQReplayTests.expectedFrames("us04.wav")))
+            // Received overhead: the look angles stored with each frame say so.
+            #expect(frames.allSatisfy { ($0.elevation ?? 0) >= 79 && $0.time >= aos && $0.time <= los.addingTimeInterval(1) })
+            let ring = await daemon.state.ringTotals
+            #expect(ring.bytesDropped == 0 && ring.bytesIn >= Int((los.timeIntervalSince(aos) - 2) * Self.rate * 2))
+
+            // The radio was last retuned near LOS for the Doppler there (1 s retune interval) ...
+            let radio = RadioClient(endpoint: rigctld.endpoint)
+            let tuned = try radio.frequency()
+            let atLOS = DopplerCorrection.downlinkFrequency(nominal: Self.nominal, rangeRate: try #require(look.angles(at: los)).rangeRate)
+            #expect(abs(tuned - atLOS) < 600, "radio at \(tuned) Hz, Doppler-corrected downlink at LOS \(atLOS) Hz")
+            #expect(tuned < Self.nominal - 500, "receding at LOS: below the nominal \(Self.nominal) Hz")
+            // ... and the rotator was sent up to the satellite.
+            let position = try RotatorClient(endpoint: rotctld.endpoint).position()
+            #expect(position.elevation > 5, "rotator at \(position)")
+            try await store.close()
+        }
+    }
+}
