@@ -103,7 +103,10 @@ uint32_t rtl_model_resampler_ratio(const rtl_register_model *m) {
 }
 
 double rtl_model_sample_rate(const rtl_register_model *m) {
-    uint32_t ratio = rtl_model_resampler_ratio(m);
+    // The register holds 28 bits; the resampler repeats bit 27 as bit 28, which is how the low rates
+    // (225-300 kHz, ratios above 2^28) fit.
+    uint32_t ratio = rtl_model_resampler_ratio(m) & 0x0fffffffu;
+    if (ratio & 0x08000000u) ratio |= 0x10000000u;
     if (ratio == 0) return 0;
     return (double)m->xtal_hz * 4194304.0 / (double)ratio;
 }

@@ -159,7 +159,9 @@ public final class RTLSDRDevice: @unchecked Sendable {
         return try lock.locked { () throws(RTLSDRError) -> Double in
             let xtal = rtlXtal
             let ratio = UInt32(xtal * 4_194_304 / hz) & 0x0fff_fffc
-            let actual = xtal * 4_194_304 / Double(ratio)
+            // 28 bits fit the register; the resampler repeats bit 27 as bit 28, so the ratios of the
+            // 225-300 kHz rates (above 2^28) are written without their top bit and still produce them.
+            let actual = xtal * 4_194_304 / Double(ratio | ((ratio & 0x0800_0000) << 1))
             try usbCall { () throws(USBError) in
                 try rtl.demodWrite(page: 1, 0x9f, UInt16(ratio >> 16), length: 2)
                 try rtl.demodWrite(page: 1, 0xa1, UInt16(ratio & 0xffff), length: 2)

@@ -24,6 +24,16 @@ private let invalidCases: [(String, String, String)] = [
     (minimalConfiguration.replacingOccurrences(of: "source: rtl_tcp", with: "source: usb"), "hardware.source", "file, rtl_tcp or sdr"),
     (minimalConfiguration.replacingOccurrences(of: "127.0.0.1:1234", with: "localhost"), "hardware.rtl_tcp.address", "HOST:PORT"),
     (minimalConfiguration.replacingOccurrences(of: "2048000", with: "100"), "hardware.rtl_tcp.sample_rate", "225000"),
+    (minimalConfiguration.replacingOccurrences(of: "sample_rate: 2048000", with: "sample_rate: 2048000, tuning_offset: 900000"), "hardware.rtl_tcp.tuning_offset", "40 %"),
+    (minimalConfiguration.replacingOccurrences(of: "sample_rate: 2048000", with: "sample_rate: 2048000, ppm: 5000"), "hardware.rtl_tcp.ppm", "-1000...1000"),
+    (minimalConfiguration.replacingOccurrences(of: "rtl_tcp: { address: 127.0.0.1:1234, sample_rate: 2048000 }", with: "sdr: { sample_rate: 2048000 }")
+        .replacingOccurrences(of: "source: rtl_tcp", with: "source: sdr"), "hardware.sdr.profile", "device: soapy:ARGS"),
+    (minimalConfiguration.replacingOccurrences(of: "rtl_tcp: { address: 127.0.0.1:1234, sample_rate: 2048000 }", with: "sdr: { device: airspy, sample_rate: 2048000 }")
+        .replacingOccurrences(of: "source: rtl_tcp", with: "source: sdr"), "hardware.sdr.device", "soapy:ARGS"),
+    (minimalConfiguration.replacingOccurrences(of: "rtl_tcp: { address: 127.0.0.1:1234, sample_rate: 2048000 }", with: "sdr: { device: 'soapy:driver=airspy', profile: soapy-airspy, sample_rate: 2048000 }")
+        .replacingOccurrences(of: "source: rtl_tcp", with: "source: sdr"), "hardware.sdr.device", "not both"),
+    (minimalConfiguration.replacingOccurrences(of: "rtl_tcp: { address: 127.0.0.1:1234, sample_rate: 2048000 }", with: "sdr: { device: 'soapy:driver=airspy', sample_rate: 2048000, gains: { LNA: high } }")
+        .replacingOccurrences(of: "source: rtl_tcp", with: "source: sdr"), "hardware.sdr.gains.LNA", "number"),
     (minimalConfiguration.replacingOccurrences(of: "elements.tle", with: "missing.tle"), "tle.files[0]", "does not exist"),
     (minimalConfiguration.replacingOccurrences(of: "tle: { files: [elements.tle] }", with: ""), "tle.files", "required"),
     (minimalConfiguration + "\nminimum_elevaton: 5", "minimum_elevaton", "unknown key"),
@@ -57,6 +67,42 @@ private let invalidCases: [(String, String, String)] = [
         } catch {
             return nil
         }
+    }
+
+    @Test func soapySDRSourceWithAntennaGainsAndBandwidth() throws {
+        let text = Self.minimal.replacingOccurrences(of: "source: rtl_tcp", with: "source: sdr").replacingOccurrences(
+            of: "rtl_tcp: { address: 127.0.0.1:1234, sample_rate: 2048000 }",
+            with: "sdr: { device: 'soapy:driver=airspy,serial=abc', sample_rate: 3000000, antenna: RX, gains: { LNA: 10, MIX: 5.5 }, bandwidth: 2500000, tuning_offset: -250000, ppm: -3 }")
+        let c = try parse(text)
+        guard case .sdr(let s) = c.hardware.source else {
+            Issue.record("expected an sdr source")
+            return
+        }
+        #expect(s.soapyArguments == "driver=airspy,serial=abc" && s.profile.isEmpty)
+        #expect(s.antenna == "RX" && s.gainElements == ["LNA": 10, "MIX": 5.5] && s.bandwidth == 2_500_000)
+        #expect(s.tuningOffset == -250_000 && s.ppm == -3 && c.hardware.source.tuningOffset == -250_000)
+        #expect(c.hardware.source.liveSampleRate == 3_000_000)
+    }
+
+    /// A live `sdr` source names a receiver profile that exists; the daemon refuses to start otherwise.
+    @Test func sdrProfileMustBeAReceiverInHwProfiles() throws {
+        let base = Self.minimal.replacingOccurrences(of: "source: rtl_tcp", with: "source: sdr")
+        let scratch = try DaemonScratch()
+        defer { scratch.remove() }
+        let store = try SQLitePassStore(path: scratch.file("gsd.sqlite"))
+        for (profile, problem) in [("no-such-dongle", "no profile 'no-such-dongle'"), ("serial-ftdi", "serial modem")] {
+            let c = try parse(base.replacingOccurrences(
+                of: "rtl_tcp: { address: 127.0.0.1:1234, sample_rate: 2048000 }", with: "sdr: { profile: \(profile), sample_rate: 2048000 }"))
+            do {
+                _ = try GroundStationDaemon(configuration: c, catalogue: try DaemonFixtures.catalogue, store: store, logger: DaemonFixtures.logger)
+                Issue.record("\(profile) accepted")
+            } catch let error as ConfigurationError {
+                #expect(error.key == "hardware.sdr.profile" && error.problem.contains(problem), "\(error)")
+            }
+        }
+        let ok = try parse(base.replacingOccurrences(
+            of: "rtl_tcp: { address: 127.0.0.1:1234, sample_rate: 2048000 }", with: "sdr: { profile: rtlsdr-blog-v3, sample_rate: 2048000 }"))
+        _ = try GroundStationDaemon(configuration: ok, catalogue: try DaemonFixtures.catalogue, store: store, logger: DaemonFixtures.logger)
     }
 
     @Test func demoConfigurationIsValid() throws {
