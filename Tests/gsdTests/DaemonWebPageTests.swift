@@ -75,13 +75,16 @@ import Glibc
         let dom = try await Self.dumpDOM(base + "/?live=0&tm=45598&field=payload.EPS.bat_voltage", scratch: scratch)
         #expect(dom.contains("<option value=\"45598\">Quetzal-1 (45598)</option>"), "\(dom.suffix(4000))")
         #expect(dom.contains("<option value=\"payload.EPS.bat_voltage\">payload.EPS.bat_voltage [mV]</option>"))
-        #expect(dom.contains("<svg id=\"telemetryPlot\""), "\(dom.suffix(4000))")
+        // The drawn SVG (not the script that draws it, which the DOM dump also holds).
+        let start = try #require(dom.range(of: "<svg id=\"telemetryPlot\""), "\(dom.suffix(4000))")
+        let end = try #require(dom.range(of: "</svg>", range: start.upperBound..<dom.endIndex))
+        let svg = dom[start.lowerBound..<end.upperBound]
         // One vertex and one marker per value, each titled with its value.
-        let polyline = try #require(dom.range(of: "<polyline").map { dom[$0.lowerBound...] }?.prefix { $0 != ">" })
+        let polyline = try #require(svg.range(of: "<polyline").map { svg[$0.lowerBound...] }?.prefix { $0 != ">" })
         let vertices = polyline.split(separator: "points=\"").last?.prefix { $0 != "\"" }.split(separator: " ") ?? []
         #expect(vertices.count == values.count, "\(polyline)")
-        #expect(dom.components(separatedBy: "<circle ").count - 1 == values.count)
-        for v in values { #expect(dom.contains(": \(v) mV</title>"), "a marker titled \(v) mV") }
+        #expect(svg.components(separatedBy: "<circle ").count - 1 == values.count, "\(svg)")
+        for v in values { #expect(svg.contains(": \(v) mV</title>"), "a marker titled \(v) mV") }
         #expect(dom.contains("payload.EPS.bat_voltage: 3 values"))
     }
 
