@@ -104,6 +104,29 @@ import Glibc
         #expect(try await daemon.waitExit(timeout: .seconds(30)) == 0, "\(daemon.output.suffix(3000))")
     }
 
+    /// A broken telemetry definition beside the catalogue stops `gsd run` before it starts, naming the file;
+    /// a catalogue without a telemetry folder runs and stores frames without telemetry.
+    @Test func telemetryDefinitionsAreCheckedAtStart() async throws {
+        let scratch = try DaemonEndToEndTests.Scratch()
+        let catalogue = scratch.file("catalogue")
+        try FileManager.default.createDirectory(atPath: catalogue, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            atPath: DaemonEndToEndTests.packageRoot.appendingPathComponent("catalogue/satellites").path, toPath: catalogue + "/satellites")
+        let config = try DaemonEndToEndTests.config(scratch, [("quetzal1.wav", 45598)], speed: 0, gap: 0)
+
+        let plain = try await GSDProcess.run(["run", "--config", config, "--listen", "127.0.0.1:0", "--catalogue", catalogue, "--exit-after-schedule"])
+        #expect(plain.status == 0, "\(plain.stderr.suffix(2000))")
+        #expect(plain.stdout.contains("Quetzal-1 (scheduled): 1 good frames"), "\(plain.stdout)")
+        #expect(plain.stderr.contains("frames are stored without decoded telemetry"))
+
+        try FileManager.default.createDirectory(atPath: catalogue + "/telemetry", withIntermediateDirectories: true)
+        try "name: broken\nfields:\n  - {name: x, type: no-such-type}\n".write(toFile: catalogue + "/telemetry/broken.yml", atomically: true, encoding: .utf8)
+        let broken = try await GSDProcess.run(["run", "--config", config, "--listen", "127.0.0.1:0", "--catalogue", catalogue, "--exit-after-schedule"])
+        #expect(broken.status != 0)
+        #expect(broken.stderr.contains("broken.yml"), "\(broken.stderr.suffix(2000))")
+        #expect(!broken.stdout.contains("gsd: listening"), "refused before serving")
+    }
+
     /// `gsd run` with `storage: { postgresql: URL }` on a throwaway PostgreSQL server: the frames served over
     /// HTTP are the reference frames, they are rows of the database, and so is their telemetry.
     @Test(.enabled(if: PostgresTestServer.binDirectory != nil, "skipped: no PostgreSQL binaries (/usr/lib/postgresql/*/bin/initdb); install postgresql"))
