@@ -65,11 +65,12 @@ struct HostileRequest {
 
     static let methods = ["GET", "GET", "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "get", "BREW"]
     static let ids = ["1", "2", "0", "-1", "abc", "999999999999999999999999", "1e3", "%00", "%2e%2e", "1.5", "", "9223372036854775807", "2147483648"]
-    static let parameters = ["limit", "offset", "norad", "since", "until", "station", "after", "id", "limit[]", ""]
+    static let parameters = ["limit", "offset", "norad", "since", "until", "station", "after", "id", "limit[]", "", "field", "field", "norad"]
     static let values = [
         "", "-1", "0", "1", "2147483648", "99999999999999999999", "nan", "inf", "-0", "1e308", "abc", "%00", "%ff%fe",
         "%27%3B%20DROP%20TABLE%20frames%3B--", "2026-13-45T99:99:99Z", "2026-11-25T00:00:00Z", "..%2F..%2Fetc%2Fpasswd",
         String(repeating: "9", count: 5000), "%E6%97%A5%E6%9C%AC", "1.5", "1.2", "0.0", "1.-1", "%0d%0aX-Injected:%201",
+        "45598", "payload.EPS.bat_voltage", "payload..EPS", ".", "a.0.b", "__proto__.constructor", String(repeating: "a.", count: 3000),
     ]
     static let authorizations = [
         nil, "Bearer ", "Bearer wrong", "Basic YWRtaW46YWRtaW4=", "bearer TOKEN", "Bearer TOKEN", "Bearer TOKENx",
@@ -91,11 +92,13 @@ struct HostileRequest {
             "/api/schedule", "/api/status", "/api/live", "/metrics", "/api/replays", "/api/replays", "/api/replays",
             "/api/../api/status", "//api//passes", "/api/passes/\(id)/../../status", "/%2e%2e/%2e%2e/etc/passwd",
             "/api/" + String(repeating: "a/", count: 2000), "/api/passes/\(id)/frames/extra", "/nonexistent",
+            "/api/telemetry", "/api/telemetry", "/api/telemetry?norad=45598&field=payload.EPS.bat_voltage",
+            "/api/telemetry/fields", "/api/telemetry/fields?norad=45598", "/api/telemetry/extra",
         ]
         var target = pick(paths)
         let count = Int.random(in: 0...3, using: &rng)
         if count > 0 {
-            target += "?" + (0..<count).map { _ in "\(pick(parameters))=\(pick(values))" }.joined(separator: "&")
+            target += (target.contains("?") ? "&" : "?") + (0..<count).map { _ in "\(pick(parameters))=\(pick(values))" }.joined(separator: "&")
         }
         let method = target.hasPrefix("/api/replays") ? pick(["POST", "POST", "POST", "GET", "PUT"]) : pick(methods)
         var headers = ["Host: 127.0.0.1"]

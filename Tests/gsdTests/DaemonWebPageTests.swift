@@ -55,6 +55,39 @@ import Glibc
         #expect(dom.contains("off (?live=0)"))
     }
 
+    /// The telemetry section: Quetzal-1 played three times, its battery voltage chosen by URL, drawn as an
+    /// SVG line through one point per good frame.
+    @Test(.enabled(if: chromium != nil, "chromium is not installed (apt-get install chromium)"))
+    func pagePlotsAChosenTelemetryField() async throws {
+        let scratch = try DaemonEndToEndTests.Scratch()
+        let config = try DaemonEndToEndTests.config(
+            scratch, [("quetzal1.wav", 45598), ("quetzal1.wav", 45598), ("quetzal1.wav", 45598)], speed: 0, gap: 0)
+        let daemon = try DaemonProcess(arguments: ["run", "--config", config, "--listen", "127.0.0.1:0"], outputPath: scratch.file("log"))
+        defer { daemon.kill(SIGKILL) }
+        let base = try await daemon.waitForURL()
+        for _ in 0..<600 {
+            if try await DaemonHTTP.json(base + "/api/schedule")["finished"] as? Bool == true { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let series = try await DaemonHTTP.json(base + "/api/telemetry?norad=45598&field=payload.EPS.bat_voltage")
+        let values = try #require(series["points"] as? [[String: Any]]).compactMap { $0["value"] as? Double }
+        #expect(values.count == 3, "\(series)")
+        let dom = try await Self.dumpDOM(base + "/?live=0&tm=45598&field=payload.EPS.bat_voltage", scratch: scratch)
+        #expect(dom.contains("<option value=\"45598\">Quetzal-1 (45598)</option>"), "\(dom.suffix(4000))")
+        #expect(dom.contains("<option value=\"payload.EPS.bat_voltage\">payload.EPS.bat_voltage [mV]</option>"))
+        // The drawn SVG (not the script that draws it, which the DOM dump also holds).
+        let start = try #require(dom.range(of: "<svg id=\"telemetryPlot\""), "\(dom.suffix(4000))")
+        let end = try #require(dom.range(of: "</svg>", range: start.upperBound..<dom.endIndex))
+        let svg = dom[start.lowerBound..<end.upperBound]
+        // One vertex and one marker per value, each titled with its value.
+        let polyline = try #require(svg.range(of: "<polyline").map { svg[$0.lowerBound...] }?.prefix { $0 != ">" })
+        let vertices = polyline.split(separator: "points=\"").last?.prefix { $0 != "\"" }.split(separator: " ") ?? []
+        #expect(vertices.count == values.count, "\(polyline)")
+        #expect(svg.components(separatedBy: "<circle ").count - 1 == values.count, "\(svg)")
+        for v in values { #expect(svg.contains(": \(v) mV</title>"), "a marker titled \(v) mV") }
+        #expect(dom.contains("payload.EPS.bat_voltage: 3 values"))
+    }
+
     @Test func liveFramesStreamOverServerSentEvents() async throws {
         let scratch = try DaemonEndToEndTests.Scratch()
         // The pass starts 10 s after the daemon listens, so the stream is open before the first frame even

@@ -1,3 +1,4 @@
+import Foundation
 import TelemetryDecode
 
 /// Catalogue + telemetry definitions → decoded frames: what the CLI and the daemon call to turn frame bytes
@@ -26,6 +27,17 @@ public struct TelemetryService: Sendable {
         let cat = try SatelliteCatalogue.load(directory: root)
         let lib = try TelemetryLibrary.load(directory: TelemetryLibrary.defaultDirectory(catalogue: root))
         return try TelemetryService(catalogue: cat, library: lib)
+    }
+
+    /// The definitions in `DIR/telemetry` of the catalogue folder `directory` (see
+    /// `SatelliteCatalogue.defaultDirectory`) for an already loaded `catalogue`; nil when that folder has no
+    /// `telemetry` folder (a catalogue without definitions). Invalid definitions are an error naming file and key.
+    public static func loadIfPresent(catalogue: SatelliteCatalogue, directory: String? = nil) throws(CatalogueError) -> TelemetryService? {
+        let root = SatelliteCatalogue.defaultDirectory(explicit: directory)
+        let definitions = (root as NSString).appendingPathComponent("telemetry")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: definitions, isDirectory: &isDirectory), isDirectory.boolValue else { return nil }
+        return try TelemetryService(catalogue: catalogue, library: try TelemetryLibrary.load(directory: definitions))
     }
 
     /// Decodes a frame of satellite `norad` (received on `transmitter`, when known). Nil when the catalogue has

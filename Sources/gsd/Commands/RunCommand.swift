@@ -55,11 +55,15 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationFailure("invalid configuration: \(error.description)")
         }
         let cat: SatelliteCatalogue
+        let telemetry: TelemetryService?
         do {
             cat = try SatelliteCatalogue.load(directory: SatelliteCatalogue.defaultDirectory(explicit: catalogue))
+            // Decoded telemetry is stored with each good frame; a catalogue without definitions stores none.
+            telemetry = try TelemetryService.loadIfPresent(catalogue: cat, directory: catalogue)
         } catch {
             throw ValidationFailure(error.description)
         }
+        if telemetry == nil { logger.notice("no telemetry definitions beside the catalogue: frames are stored without decoded telemetry") }
         let store: any PassStore
         switch configuration.storage {
         case .sqlite(let path):
@@ -74,7 +78,8 @@ struct RunCommand: AsyncParsableCommand {
         let daemon: GroundStationDaemon
         do {
             daemon = try GroundStationDaemon(
-                configuration: configuration, catalogue: cat, store: store, logger: logger, exitAfterSchedule: exitAfterSchedule)
+                configuration: configuration, catalogue: cat, store: store, logger: logger, exitAfterSchedule: exitAfterSchedule,
+                telemetry: telemetry)
         } catch {
             try? await store.close()
             throw ValidationFailure("invalid configuration: \(error.description)")

@@ -43,6 +43,8 @@ public enum APIJSON {
         public var framing: String
         public var azimuth: Double?
         public var elevation: Double?
+        /// The decoded telemetry as a nested object (`TelemetryJSON`'s shape); absent without a definition.
+        public var telemetry: JSONValue?
 
         init(_ f: FrameRecord) {
             passID = f.passID
@@ -54,11 +56,43 @@ public enum APIJSON {
             framing = f.framing
             azimuth = f.azimuth
             elevation = f.elevation
+            telemetry = f.telemetryJSON.flatMap(JSONValue.init(text:))
         }
 
         enum CodingKeys: String, CodingKey {
-            case passID = "pass_id", sequence, time, hex, length, checksOK = "checks_ok", framing, azimuth, elevation
+            case passID = "pass_id", sequence, time, hex, length, checksOK = "checks_ok", framing, azimuth, elevation, telemetry
         }
+    }
+
+    /// `GET /api/telemetry`: one field of a satellite's telemetry over time, oldest first.
+    public struct TelemetrySeries: Codable, Sendable, Equatable {
+        public var norad: Int
+        public var field: String
+        public var points: [TelemetryPoint]
+        /// True when the answer stopped at `limit` (or at the scan bound): older points may exist; ask again
+        /// with `until` set to the first point's time.
+        public var more: Bool
+    }
+
+    public struct TelemetryPoint: Codable, Sendable, Equatable {
+        public var time: Date
+        public var value: JSONValue
+        public var unit: String?
+        public var pass: Int64
+        public var sequence: Int
+    }
+
+    /// `GET /api/telemetry/fields`: the numeric fields of a satellite's most recent telemetry.
+    public struct TelemetryFields: Codable, Sendable, Equatable {
+        public var norad: Int
+        public var fields: [TelemetryField]
+        /// How many recent frames were looked at.
+        public var frames: Int
+    }
+
+    public struct TelemetryField: Codable, Sendable, Equatable {
+        public var path: String
+        public var unit: String?
     }
 
     public struct Page<Item: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {

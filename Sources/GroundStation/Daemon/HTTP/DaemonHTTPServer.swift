@@ -67,6 +67,14 @@ public enum DaemonHTTPServer {
             return try json(page(frames.map(APIJSON.Frame.init), limit: query.limit, offset: query.offset))
         }
 
+        router.get("/api/telemetry") { request, _ -> Response in
+            try json(try await TelemetryAPI.series(request.uri.queryParameters, store: daemon.store))
+        }
+
+        router.get("/api/telemetry/fields") { request, _ -> Response in
+            try json(try await TelemetryAPI.fields(request.uri.queryParameters, store: daemon.store))
+        }
+
         router.get("/api/schedule") { _, _ -> Response in
             try json(APIJSON.Schedule(
                 passes: await daemon.state.schedule.map(APIJSON.ScheduleEntry.init), priorityRule: priorityRule,

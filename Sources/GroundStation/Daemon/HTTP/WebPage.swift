@@ -1,6 +1,7 @@
 /// The station's web page: one self-contained HTML document that reads the JSON API.
 /// Sections: status, schedule, passes (filter by satellite, station, time; one pass with frames and
-/// waterfall), frames by satellite and time range (paged), and live frames over Server-Sent Events.
+/// waterfall), frames by satellite and time range (paged), a telemetry field plotted over time (inline SVG
+/// from /api/telemetry) and live frames over Server-Sent Events.
 enum WebPage {
     static let html = #"""
 <!doctype html>
@@ -13,6 +14,7 @@ table{border-collapse:collapse;font-size:.9em}td,th{padding:2px 8px;border-botto
 code,.hex{font-family:monospace;font-size:.85em;word-break:break-all}
 tr.sel{background:#eef}.bad{color:#a00}.ok{color:#070}
 form{margin:.5em 0}input{width:11em}
+#plot svg{border:1px solid #ccc;background:#fcfcfc}#plot text{font-size:11px;fill:#555}
 </style></head>
 <body>
 <h1>gsd ground station <span id="station"></span></h1>
@@ -26,6 +28,9 @@ form{margin:.5em 0}input{width:11em}
 <form id="frameFilter">NORAD <input name="norad"> since <input name="since"> until <input name="until"> <button>search</button></form>
 <table id="frames"><thead><tr><th>time</th><th>pass</th><th>check</th><th>az/el</th><th>hex</th></tr></thead><tbody></tbody></table>
 <button id="prev">previous</button> <button id="next">next</button> <span id="pageInfo"></span>
+<h2>Telemetry</h2>
+<form id="telemetryForm">satellite <select id="tmSat" name="norad"></select> field <select id="tmField" name="field"></select> <button>plot</button></form>
+<div id="plot"></div>
 <h2>Live frames</h2><div id="liveState">connecting…</div>
 <table id="live"><thead><tr><th>time</th><th>satellite</th><th>pass</th><th>check</th><th>hex</th></tr></thead><tbody></tbody></table>
 <script>
@@ -65,6 +70,44 @@ async function frames(){
   $('#frames tbody').innerHTML=s.items.map(x=>'<tr><td>'+x.time+'</td><td>'+x.pass_id+'</td><td class="'+(x.checks_ok?'ok':'bad')+'">'+(x.checks_ok?'ok':'failed')+'</td><td>'+num(x.azimuth)+' / '+num(x.elevation)+'</td><td class="hex">'+x.hex+'</td></tr>').join('');
   $('#pageInfo').textContent='frames '+(offset+1)+'–'+(offset+s.items.length);$('#next').disabled=s.next==null;$('#prev').disabled=offset==0;
 }
+// Telemetry: satellites from the passes, fields from their most recent frames, the chosen one as an SVG
+// line (the last 1000 values). ?tm=NORAD&field=PATH preselects a plot.
+const pre=new URLSearchParams(location.search);
+async function tmSatellites(){
+  const s=await get('/api/passes?limit=1000');const sats=new Map();s.items.forEach(p=>sats.set(p.norad,p.satellite));
+  const sel=$('#tmSat'),cur=sel.value||pre.get('tm');
+  sel.innerHTML=[...sats].map(([n,name])=>'<option value="'+n+'">'+esc(name)+' ('+n+')</option>').join('');
+  if(cur&&sats.has(Number(cur)))sel.value=cur;
+}
+async function tmFields(){
+  const n=$('#tmSat').value;if(!n)return;const f=await get('/api/telemetry/fields?norad='+n);
+  const sel=$('#tmField'),cur=sel.value||pre.get('field');
+  sel.innerHTML=f.fields.map(x=>'<option value="'+esc(x.path)+'">'+esc(x.path)+(x.unit?' ['+esc(x.unit)+']':'')+'</option>').join('');
+  if(cur&&f.fields.some(x=>x.path===cur))sel.value=cur;
+}
+async function plot(){
+  const n=$('#tmSat').value,field=$('#tmField').value;
+  if(!n||!field){$('#plot').textContent='no telemetry stored yet';return;}
+  const s=await get('/api/telemetry?norad='+n+'&field='+encodeURIComponent(field)+'&limit=1000');
+  const pts=s.points.filter(p=>typeof p.value==='number');
+  if(!pts.length){$('#plot').textContent='no values of '+field;return;}
+  const W=640,H=240,L=70,R=20,T=15,B=35,ts=pts.map(p=>Date.parse(p.time)),vs=pts.map(p=>p.value);
+  const t0=Math.min(...ts),t1=Math.max(...ts),v0=Math.min(...vs),v1=Math.max(...vs);
+  // A single time or value is drawn in the middle rather than divided by zero.
+  const x=t=>L+(t1>t0?(t-t0)/(t1-t0):.5)*(W-L-R),y=v=>H-B-(v1>v0?(v-v0)/(v1-v0):.5)*(H-T-B);
+  const xy=pts.map((p,i)=>x(ts[i]).toFixed(1)+','+y(vs[i]).toFixed(1));
+  const unit=pts[0].unit?' '+esc(pts[0].unit):'';
+  $('#plot').innerHTML='<svg id="telemetryPlot" xmlns="http://www.w3.org/2000/svg" width="'+W+'" height="'+H+'" viewBox="0 0 '+W+' '+H+'">'+
+   '<line x1="'+L+'" y1="'+(H-B)+'" x2="'+(W-R)+'" y2="'+(H-B)+'" stroke="#999"/><line x1="'+L+'" y1="'+T+'" x2="'+L+'" y2="'+(H-B)+'" stroke="#999"/>'+
+   '<text x="'+(L-4)+'" y="'+(T+8)+'" text-anchor="end">'+esc(v1)+unit+'</text><text x="'+(L-4)+'" y="'+(H-B)+'" text-anchor="end">'+esc(v0)+unit+'</text>'+
+   '<text x="'+L+'" y="'+(H-8)+'">'+esc(pts[0].time)+'</text><text x="'+(W-R)+'" y="'+(H-8)+'" text-anchor="end">'+esc(pts[pts.length-1].time)+'</text>'+
+   '<polyline fill="none" stroke="#05a" stroke-width="1.5" points="'+xy.join(' ')+'"/>'+
+   xy.map((c,i)=>{const [cx,cy]=c.split(',');return '<circle cx="'+cx+'" cy="'+cy+'" r="2.5" fill="#05a"><title>'+esc(pts[i].time+': '+pts[i].value)+unit+'</title></circle>';}).join('')+
+   '</svg><div>'+esc(s.field)+': '+pts.length+' values'+(s.more?' (the latest; older ones exist)':'')+'</div>';
+}
+async function telemetry(){await tmSatellites();await tmFields();await plot();}
+$('#tmSat').onchange=()=>{$('#tmField').innerHTML='';tmFields().then(plot).catch(e=>$('#plot').textContent='error: '+e.message);};
+$('#telemetryForm').onsubmit=e=>{e.preventDefault();plot().catch(e=>$('#plot').textContent='error: '+e.message);};
 $('#passFilter').onsubmit=e=>{e.preventDefault();passes();};
 $('#frameFilter').onsubmit=e=>{e.preventDefault();offset=0;frames();};
 $('#next').onclick=()=>{offset+=limit;frames();};$('#prev').onclick=()=>{offset=Math.max(0,offset-limit);frames();};
@@ -78,7 +121,7 @@ live.addEventListener('frame',e=>{const x=JSON.parse(e.data);const tr=document.c
   $('#live tbody').prepend(tr);});
 }else{$('#liveState').textContent='off (?live=0)';}
 function refresh(){status().catch(e=>$('#status').textContent='error: '+e.message);schedule().catch(()=>{});passes().catch(()=>{});}
-refresh();frames().catch(()=>{});setInterval(refresh,5000);
+refresh();frames().catch(()=>{});telemetry().catch(e=>$('#plot').textContent='error: '+e.message);setInterval(refresh,5000);
 const m=location.hash.match(/^#pass-(\d+)$/);if(m)showPass(m[1]).catch(()=>{});
 </script>
 </body></html>

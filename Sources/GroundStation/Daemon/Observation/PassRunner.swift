@@ -59,11 +59,15 @@ public struct PassRunner: Sendable {
     public let recordingDirectory: String?
     /// Where each pass's waterfall goes (`ID.png`); nil: none drawn.
     public let waterfallDirectory: String?
+    /// Decodes the telemetry of each good frame, stored with it; nil: frames are stored without.
+    public let telemetry: TelemetryService?
 
     public init(
         store: any PassStore, station: String, metrics: DaemonMetrics, hub: LiveFrameHub, state: DaemonState, logger: Logger,
-        forwarder: SiDSForwarder? = nil, recordingDirectory: String? = nil, waterfallDirectory: String? = nil
+        forwarder: SiDSForwarder? = nil, recordingDirectory: String? = nil, waterfallDirectory: String? = nil,
+        telemetry: TelemetryService? = nil
     ) {
+        self.telemetry = telemetry
         self.forwarder = forwarder
         self.recordingDirectory = recordingDirectory
         self.waterfallDirectory = waterfallDirectory
@@ -269,7 +273,9 @@ public struct PassRunner: Sendable {
                     let look = plan.angles?.angles(at: time)
                     let frame = FrameRecord(
                         passID: record.id, sequence: sequence, time: time, bytes: f.frame.bytes, framing: f.frame.framing,
-                        checksOK: f.frame.checkPassed, azimuth: look?.azimuth, elevation: look?.elevation)
+                        checksOK: f.frame.checkPassed, azimuth: look?.azimuth, elevation: look?.elevation,
+                        telemetryJSON: f.frame.checkPassed
+                            ? telemetry?.json(norad: record.norad, transmitter: f.transmitter, frame: f.frame.bytes) : nil)
                     do {
                         try await store.appendFrame(frame)
                     } catch {

@@ -148,6 +148,28 @@ public final class PostgresPassStore: PassStore {
         }
     }
 
+    public func telemetry(_ query: TelemetryQuery) async throws -> [TelemetryRecord] {
+        try await run("telemetry") { [self] in
+            var sql = SQLBuilder()
+            sql.filter("p.norad = ", query.norad)
+            sql.where += ["f.checks_ok", "f.telemetry_json IS NOT NULL"]
+            if let station = query.station { sql.filter("f.station = ", station) }
+            if let since = query.since { sql.filter("f.time >= ", since) }
+            if let until = query.until { sql.filter("f.time < ", until) }
+            let text = """
+                SELECT f.pass_id, f.sequence, f.time, f.telemetry_json
+                FROM gsd_frames f JOIN gsd_passes p ON p.station = f.station AND p.id = f.pass_id
+                \(sql.whereClause) ORDER BY f.time DESC, f.pass_id DESC, f.sequence DESC \(sql.page(query.limit, query.offset))
+                """
+            var result: [TelemetryRecord] = []
+            let rows = try await client.query(PostgresQuery(unsafeSQL: text, binds: sql.binds), logger: logger)
+            for try await (passID, sequence, time, json) in rows.decode((Int64, Int, Date, String).self) {
+                result.append(TelemetryRecord(passID: passID, sequence: sequence, time: time, telemetryJSON: json))
+            }
+            return result
+        }
+    }
+
     /// Stops the live feeds and the connection pool.
     public func close() async throws {
         let running = feeds.withLock { feeds in

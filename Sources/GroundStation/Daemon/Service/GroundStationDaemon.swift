@@ -23,7 +23,7 @@ public final class GroundStationDaemon: Service, Sendable {
 
     public init(
         configuration: DaemonConfiguration, catalogue: SatelliteCatalogue, store: any PassStore, logger: Logger,
-        exitAfterSchedule: Bool = false
+        exitAfterSchedule: Bool = false, telemetry: TelemetryService? = nil
     ) throws(ConfigurationError) {
         try Self.check(configuration, against: catalogue)
         self.configuration = configuration
@@ -56,7 +56,7 @@ public final class GroundStationDaemon: Service, Sendable {
         runner = PassRunner(
             store: store, station: configuration.station.name, metrics: metrics, hub: hub, state: state, logger: logger,
             forwarder: forwarder, recordingDirectory: configuration.recordSigMF ? dataDirectory.appendingPathComponent("sigmf") : nil,
-            waterfallDirectory: dataDirectory.appendingPathComponent("waterfalls"))
+            waterfallDirectory: dataDirectory.appendingPathComponent("waterfalls"), telemetry: telemetry)
         (replays, replayQueue) = AsyncStream.makeStream(of: ReplayRequest.self)
     }
 

@@ -126,6 +126,41 @@ public struct FrameQuery: Sendable, Equatable {
     }
 }
 
+/// The decoded telemetry of one satellite over a time range: good frames (checks passed) that carry
+/// telemetry, newest first, so that a page of `limit` is the most recent one.
+public struct TelemetryQuery: Sendable, Equatable {
+    public var norad: Int
+    public var station: String?
+    public var since: Date?
+    public var until: Date?
+    public var limit: Int
+    public var offset: Int
+
+    public init(norad: Int, station: String? = nil, since: Date? = nil, until: Date? = nil, limit: Int = 100, offset: Int = 0) {
+        self.norad = norad
+        self.station = station
+        self.since = since
+        self.until = until
+        self.limit = limit
+        self.offset = offset
+    }
+}
+
+/// One stored frame's telemetry (without its bytes: a time series needs only the values).
+public struct TelemetryRecord: Sendable, Equatable {
+    public var passID: Int64
+    public var sequence: Int
+    public var time: Date
+    public var telemetryJSON: String
+
+    public init(passID: Int64, sequence: Int, time: Date, telemetryJSON: String) {
+        self.passID = passID
+        self.sequence = sequence
+        self.time = time
+        self.telemetryJSON = telemetryJSON
+    }
+}
+
 /// Where passes and frames live: SQLite (embedded default) or PostgreSQL (a network of stations).
 /// Both implementations pass the same conformance tests.
 public protocol PassStore: Sendable {
@@ -139,6 +174,9 @@ public protocol PassStore: Sendable {
     func passes(_ query: PassQuery) async throws -> [PassRecord]
     func pass(id: Int64) async throws -> PassRecord?
     func frames(_ query: FrameQuery) async throws -> [FrameRecord]
+    /// Telemetry of good frames of one satellite, `since <= time < until`, ordered by (time, passID, sequence)
+    /// descending: newest first.
+    func telemetry(_ query: TelemetryQuery) async throws -> [TelemetryRecord]
     /// Passes left open by a crash (end == nil); the daemon closes them on start.
     func openPasses(station: String) async throws -> [PassRecord]
     func close() async throws

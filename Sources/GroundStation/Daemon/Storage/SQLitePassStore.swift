@@ -155,6 +155,29 @@ public final class SQLitePassStore: PassStore {
         }
     }
 
+    public func telemetry(_ q: TelemetryQuery) async throws -> [TelemetryRecord] {
+        var clauses = ["p.norad = ?", "f.checks_ok = 1", "f.telemetry IS NOT NULL"]
+        var args: [DatabaseValue] = [q.norad.databaseValue]
+        if let s = q.station { clauses.append("f.station = ?"); args.append(s.databaseValue) }
+        if let d = q.since { clauses.append("f.time >= ?"); args.append(d.timeIntervalSinceReferenceDate.databaseValue) }
+        if let d = q.until { clauses.append("f.time < ?"); args.append(d.timeIntervalSinceReferenceDate.databaseValue) }
+        args.append(max(0, q.limit).databaseValue)
+        args.append(max(0, q.offset).databaseValue)
+        let sql = """
+            SELECT f.pass_id, f.sequence, f.time, f.telemetry FROM frames f JOIN passes p ON p.id = f.pass_id
+            WHERE \(clauses.joined(separator: " AND "))
+            ORDER BY f.time DESC, f.pass_id DESC, f.sequence DESC LIMIT ? OFFSET ?
+            """
+        let arguments = StatementArguments(args)
+        return try await read("list telemetry") { db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map { r in
+                TelemetryRecord(
+                    passID: r["pass_id"], sequence: r["sequence"], time: Date(timeIntervalSinceReferenceDate: r["time"]),
+                    telemetryJSON: r["telemetry"])
+            }
+        }
+    }
+
     public func openPasses(station: String) async throws -> [PassRecord] {
         try await read("list open passes") { db in
             try Row.fetchAll(db, sql: #"SELECT * FROM passes WHERE station = ? AND "end" IS NULL ORDER BY start, id"#, arguments: [station])

@@ -5,13 +5,15 @@ import Testing
 /// The daemon's observing side without HTTP: a file source plays shared recordings as scheduled passes,
 /// and the store ends up with their frames.
 @Suite struct DaemonObservationTests {
-    static func runDaemon(_ scratch: DaemonScratch, recordings: [(String, Int)], extra: String = "") async throws -> (GroundStationDaemon, SQLitePassStore) {
+    static func runDaemon(
+        _ scratch: DaemonScratch, recordings: [(String, Int)], extra: String = "", telemetry: TelemetryService? = nil
+    ) async throws -> (GroundStationDaemon, SQLitePassStore) {
         let path = try DaemonFixtures.fileConfiguration(scratch: scratch, recordings: recordings, extra: extra)
         let config = try DaemonConfigurationParser.load(path: path)
         let store = try SQLitePassStore(path: scratch.file("data/gsd.sqlite"))
         let daemon = try GroundStationDaemon(
             configuration: config, catalogue: try DaemonFixtures.catalogue, store: store, logger: DaemonFixtures.logger,
-            exitAfterSchedule: true)
+            exitAfterSchedule: true, telemetry: telemetry)
         try await daemon.run()
         return (daemon, store)
     }
@@ -48,6 +50,37 @@ import Testing
         #expect(metrics.contains(#"gsd_frames_total{satellite="COLUMBIA",checks="ok"} 2"#))
         #expect(metrics.contains(#"gsd_frames_total{satellite="Quetzal-1",checks="ok"} 1"#))
         #expect(metrics.contains(#"gsd_passes_total{satellite="COLUMBIA",kind="scheduled"} 1"#))
+        try await store.close()
+    }
+
+    /// With telemetry definitions, every good frame is stored with its decoded telemetry (the same JSON the
+    /// CLI prints for those bytes), failed frames without; Quetzal-1's battery voltage is gr-satellites' value.
+    @Test func goodFramesAreStoredWithTheirDecodedTelemetry() async throws {
+        let scratch = try DaemonScratch()
+        defer { scratch.remove() }
+        let service = try TelemetryService.load(catalogue: DaemonFixtures.packageRoot.appendingPathComponent("catalogue").path)
+        let (_, store) = try await Self.runDaemon(scratch, recordings: [("us04.wav", 42702), ("quetzal1.wav", 45598)], telemetry: service)
+        let passes = try await store.passes(PassQuery())
+        #expect(passes.map(\.norad) == [42702, 45598])
+        for p in passes {
+            let frames = try await store.frames(FrameQuery(passID: p.id, limit: 1000))
+            #expect(frames.contains { $0.checksOK })
+            for f in frames {
+                if f.checksOK {
+                    let want = try #require(service.json(norad: p.norad, frame: f.bytes), "a definition applies to \(p.satellite)")
+                    #expect(f.telemetryJSON == want, "frame \(p.id).\(f.sequence)")
+                } else {
+                    #expect(f.telemetryJSON == nil, "a frame whose check failed is not decoded")
+                }
+            }
+        }
+        let quetzal = try #require(try await store.frames(FrameQuery(norad: 45598)).first { $0.checksOK })
+        let telemetry = try #require(quetzal.telemetryJSON.flatMap(JSONValue.init(text:)))
+        #expect(telemetry["error"] == nil)
+        let (volts, unit) = try #require(TelemetryFieldPath("payload.EPS.bat_voltage")?.read(telemetry))
+        // gr-satellites (expected/quetzal1.telemetry.txt): bat_voltage = 3982.0666, reset_counter = 17593.
+        #expect(abs((volts.number ?? 0) - 3982.0666) < 1e-6 && unit == "mV", "\(volts) \(String(describing: unit))")
+        #expect(TelemetryFieldPath("payload.CDHS.reset_counter")?.read(telemetry)?.value == .int(17593))
         try await store.close()
     }
 

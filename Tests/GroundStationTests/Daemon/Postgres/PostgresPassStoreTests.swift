@@ -15,6 +15,13 @@ struct PostgresPassStoreTests {
         try await runPassStoreConformance { try await PostgresPassStore.open(try await Offload.run { try server.makeDatabase() }) }
     }
 
+    /// The telemetry query alone (also part of the conformance suite above), for a quick focused run.
+    @Test func telemetryQueryListsGoodFramesWithTelemetryNewestFirst() async throws {
+        let server = try await Offload.run { try PostgresTestServer() }
+        defer { server.stop() }
+        try await PassStoreConformance.telemetryQueries(try await PostgresPassStore.open(try await Offload.run { try server.makeDatabase() }))
+    }
+
     /// Two stations, each with its own connection pool, open the same fresh database at once (both
     /// migrate) and then write passes and frames concurrently with the same sequence numbers.
     @Test func twoStationsWriteConcurrentlyToOneDatabase() async throws {

@@ -28,6 +28,9 @@ import Testing
 ///   look angles and telemetry JSON (non-ASCII text included), `checksOK` false. Times round-trip to
 ///   within half a millisecond (PostgreSQL keeps microseconds, SQLite may keep less).
 /// - `pass(id:)` of an unknown id is nil, not an error.
+/// - `telemetry` lists the frames of passes of one NORAD id whose checks passed and that carry telemetry
+///   (optionally of one station, `since <= time < until`), ordered by (time, passID, sequence) DESCENDING,
+///   paged with `limit`/`offset` over that order; each with its pass, sequence, time and exact JSON text.
 func runPassStoreConformance(_ makeStore: () async throws -> any PassStore) async throws {
     try await PassStoreConformance.createAndClose(try await makeStore())
     try await PassStoreConformance.unknownPasses(try await makeStore())
@@ -37,6 +40,7 @@ func runPassStoreConformance(_ makeStore: () async throws -> any PassStore) asyn
     try await PassStoreConformance.frameQueries(try await makeStore())
     try await PassStoreConformance.openPasses(try await makeStore())
     try await PassStoreConformance.concurrentAppends(try await makeStore())
+    try await PassStoreConformance.telemetryQueries(try await makeStore())
 }
 
 /// The individual checks of `runPassStoreConformance`, one function per group.
@@ -268,6 +272,56 @@ enum PassStoreConformance {
         }
     }
 
+    static func telemetryQueries(_ store: any PassStore) async throws {
+        try await using(store) { store in
+            let a = try await store.createPass(newPass(station: "alpha", norad: 45598, satellite: "Quetzal-1", start: 0))
+            let b = try await store.createPass(newPass(station: "beta", norad: 45598, satellite: "Quetzal-1", start: 5))
+            let other = try await store.createPass(newPass(station: "alpha", norad: 42702, start: 0))
+            func json(_ pass: Int64, _ s: Int) -> String { #"{"definition": "q", "fields": {"v": \#(Int(pass) * 100 + s)}}"# }
+            // Per pass 8 frames: s = 2 failed its check, s = 5 carries no telemetry; the others are listed.
+            var frames: [FrameRecord] = []
+            for s in 0..<8 {
+                for (pass, time) in [(a.id, Double(10 * s)), (b.id, Double(10 * s + 5)), (other.id, Double(10 * s))] {
+                    var f = frame(pass, s, time: s == 7 ? 30 : time, ok: s != 2)  // s == 7 at 30: ties broken by pass, sequence
+                    f.telemetryJSON = s == 5 ? nil : json(pass, s)
+                    frames.append(f)
+                }
+            }
+            for f in frames.shuffledDeterministically() { try await store.appendFrame(f) }
+            let pass = [a.id: a, b.id: b, other.id: other]
+            let wanted = frames
+                .filter { pass[$0.passID]?.norad == 45598 && $0.checksOK && $0.telemetryJSON != nil }
+                .sorted { ($0.time, $0.passID, $0.sequence) > ($1.time, $1.passID, $1.sequence) }
+            func keys(_ list: [FrameRecord]) -> [String] { list.map { "\($0.passID)/\($0.sequence)" } }
+            func keys(_ list: [TelemetryRecord]) -> [String] { list.map { "\($0.passID)/\($0.sequence)" } }
+
+            let all = try await store.telemetry(TelemetryQuery(norad: 45598, limit: 1000))
+            #expect(keys(all) == keys(wanted), "newest first, good frames with telemetry of NORAD 45598 only")
+            #expect(all.count == 12, "2 passes × 8 frames, less the failed checks (s = 2) and those without telemetry (s = 5)")
+            for (g, w) in zip(all, wanted) {
+                #expect(g.telemetryJSON == w.telemetryJSON && sameInstant(g.time, w.time), "\(g) vs \(w)")
+            }
+            #expect(keys(try await store.telemetry(TelemetryQuery(norad: 45598, station: "beta", limit: 1000))) == keys(wanted.filter { $0.passID == b.id }))
+            #expect(keys(try await store.telemetry(TelemetryQuery(norad: 42702, station: "beta"))).isEmpty)
+            #expect(keys(try await store.telemetry(TelemetryQuery(norad: 42702, limit: 1000))) == keys(
+                frames.filter { $0.passID == other.id && $0.checksOK && $0.telemetryJSON != nil }
+                    .sorted { ($0.time, $0.sequence) > ($1.time, $1.sequence) }))
+            #expect(try await store.telemetry(TelemetryQuery(norad: 99999)).isEmpty)
+            // since is inclusive, until exclusive (30 is the time of two frames of pass a).
+            #expect(keys(try await store.telemetry(TelemetryQuery(norad: 45598, since: at(30), until: at(45), limit: 1000)))
+                == keys(wanted.filter { $0.time >= at(30) && $0.time < at(45) }))
+            #expect(keys(try await store.telemetry(TelemetryQuery(norad: 45598, until: at(30), limit: 1000)))
+                == keys(wanted.filter { $0.time < at(30) }))
+            // Pages of 3 over the same order concatenate to the whole.
+            var paged: [TelemetryRecord] = []
+            for offset in stride(from: 0, to: 12, by: 3) {
+                paged += try await store.telemetry(TelemetryQuery(norad: 45598, limit: 3, offset: offset))
+            }
+            #expect(keys(paged) == keys(wanted))
+            #expect(keys(try await store.telemetry(TelemetryQuery(norad: 45598, limit: 2))) == keys(Array(wanted.prefix(2))), "the newest two")
+        }
+    }
+
     static func openPasses(_ store: any PassStore) async throws {
         try await using(store) { store in
             let a1 = try await store.createPass(newPass(station: "alpha", start: 100))
@@ -391,6 +445,18 @@ private actor ReferencePassStore: PassStore {
             }
             .map(\.frame)
             .sorted { ($0.time, $0.passID, $0.sequence) < ($1.time, $1.passID, $1.sequence) }
+        return Array(hits.dropFirst(q.offset).prefix(q.limit))
+    }
+
+    func telemetry(_ q: TelemetryQuery) -> [TelemetryRecord] {
+        let hits = frameList
+            .filter { e in
+                e.norad == q.norad && e.frame.checksOK && e.frame.telemetryJSON != nil && (q.station.map { e.station == $0 } ?? true)
+                    && (q.since.map { e.frame.time >= $0 } ?? true) && (q.until.map { e.frame.time < $0 } ?? true)
+            }
+            .map(\.frame)
+            .sorted { ($0.time, $0.passID, $0.sequence) > ($1.time, $1.passID, $1.sequence) }
+            .map { TelemetryRecord(passID: $0.passID, sequence: $0.sequence, time: $0.time, telemetryJSON: $0.telemetryJSON ?? "") }
         return Array(hits.dropFirst(q.offset).prefix(q.limit))
     }
 

@@ -81,6 +81,13 @@ import Testing
         try await runPassStoreConformance { try SQLitePassStore(path: scratch.file("conformance-\(UUID().uuidString).sqlite")) }
     }
 
+    /// The telemetry query alone (it is also part of the conformance suite above), for a quick focused run.
+    @Test func telemetryQueryListsGoodFramesWithTelemetryNewestFirst() async throws {
+        let scratch = try DaemonScratch()
+        defer { scratch.remove() }
+        try await PassStoreConformance.telemetryQueries(try SQLitePassStore(path: scratch.file("telemetry.sqlite")))
+    }
+
     @Test func reopenedStoreKeepsEverythingAndMigratesOnce() async throws {
         let scratch = try DaemonScratch()
         defer { scratch.remove() }

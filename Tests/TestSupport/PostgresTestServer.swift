@@ -1,6 +1,4 @@
 import Foundation
-import TestSupport
-import GroundStation
 
 #if canImport(Glibc)
 import Glibc
@@ -9,8 +7,9 @@ import Glibc
 /// A throwaway PostgreSQL server for one test: initdb in a fresh temporary folder, listening on a free
 /// loopback port with scram-sha-256 password authentication, fsync off; `stop()` (also from deinit)
 /// shuts it down and removes the folder. Runs the server as user `postgres` when we are root.
-final class PostgresTestServer: @unchecked Sendable {
-    static let binDirectory: String? = {
+/// Shared by the store tests (GroundStationTests) and the daemon's end-to-end tests (gsdTests).
+public final class PostgresTestServer: @unchecked Sendable {
+    public static let binDirectory: String? = {
         let base = "/usr/lib/postgresql"
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
         let sorted = versions.compactMap { Int($0) }.sorted(by: >)
@@ -21,30 +20,30 @@ final class PostgresTestServer: @unchecked Sendable {
     }()
 
     /// Why the tests skip, when they must: nil when a server can be started.
-    static var unavailableReason: String? {
+    public static var unavailableReason: String? {
         binDirectory == nil ? "no PostgreSQL binaries (/usr/lib/postgresql/*/bin/initdb): install the postgresql package" : nil
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
     }
 
-    let directory: String
-    let port: Int
-    let password = "gsd-test-\(UInt32.random(in: 0...UInt32.max))"
+    public let directory: String
+    public let port: Int
+    public let password = "gsd-test-\(UInt32.random(in: 0...UInt32.max))"
     private let bin: String
     private let asPostgres: Bool
     private var running = false
     private var databaseCounter = 0
     private let lock = NSLock()
 
-    init() throws {
+    public init() throws {
         guard let bin = Self.binDirectory else { throw Failure(description: Self.unavailableReason ?? "") }
         self.bin = bin
         asPostgres = geteuid() == 0
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("gsd-pg-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        port = Int(try ModemTestSupport.freePort())
+        port = Int(try LoopbackPorts.freeBelowEphemeral())
         do {
             if asPostgres {
                 try FileManager.default.setAttributes([.ownerAccountName: "postgres"], ofItemAtPath: directory)
@@ -67,7 +66,7 @@ final class PostgresTestServer: @unchecked Sendable {
 
     deinit { stop() }
 
-    func stop() {
+    public func stop() {
         let wasRunning = lock.withLock {
             defer { running = false }
             return running
@@ -78,24 +77,25 @@ final class PostgresTestServer: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// Creates an empty database and returns the store configuration for it (password auth over TCP).
-    func makeDatabase() throws -> PostgresStoreConfiguration {
+    /// Creates an empty database and returns its name.
+    public func createDatabase() throws -> String {
         let name = lock.withLock {
             databaseCounter += 1
             return "gsd_test_\(databaseCounter)"
         }
         try runTool("psql", ["-h", directory, "-p", "\(port)", "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-c", "CREATE DATABASE \(name)"])
-        return configuration(database: name)
+        return name
     }
 
-    func configuration(database: String) -> PostgresStoreConfiguration {
-        PostgresStoreConfiguration(
-            host: "127.0.0.1", port: port, username: "postgres", password: password, database: database, tls: .disable)
+    /// The URL a client (such as `gsd run`'s `storage.postgresql`) connects with: password auth over TCP.
+    public func url(database: String) -> String {
+        let secret = password.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? password
+        return "postgres://postgres:\(secret)@127.0.0.1:\(port)/\(database)?sslmode=disable"
     }
 
     /// Runs SQL through psql over the local socket; its output.
     @discardableResult
-    func psql(_ database: String, _ sql: String) throws -> String {
+    public func psql(_ database: String, _ sql: String) throws -> String {
         try runTool("psql", ["-h", directory, "-p", "\(port)", "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql])
     }
 
@@ -109,13 +109,17 @@ final class PostgresTestServer: @unchecked Sendable {
             : ["/bin/sh", "-c", "cd / && exec \"$@\"", "sh"] + command
         let child = try ChildProcess(argv, output: output)
         let status = child.wait(timeout: .seconds(120))
-        let text = ModemTestSupport.log(output)
+        let text = Self.log(output)
         try? FileManager.default.removeItem(atPath: output)
         if status == nil { child.kill() }
         guard status == 0 else {
-            let serverLog = ModemTestSupport.log(directory + "/log")
+            let serverLog = Self.log(directory + "/log")
             throw Failure(description: "\(tool) \(arguments.joined(separator: " ")) failed (\(status.map { "exit \($0)" } ?? "timeout")): \(text)\nserver log: \(serverLog.suffix(2000))")
         }
         return text
+    }
+
+    private static func log(_ path: String) -> String {
+        (try? String(contentsOfFile: path, encoding: .isoLatin1)) ?? "(no output)"
     }
 }
