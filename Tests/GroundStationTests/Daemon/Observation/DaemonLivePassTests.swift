@@ -25,30 +25,41 @@ extension HamlibDaemonTests {
             return GeodeticPosition(latitude: lat, longitude: atan2(r.y, r.x) * 180 / .pi, altitude: 0)
         }
 
+        /// The station under the track at `date`, and its pass above 80° (about 20 s around `date`).
+        static func overheadPass(_ elements: MeanElements, at date: Date) throws
+            -> (station: GeodeticPosition, aos: Date, los: Date, look: LookAngleProvider)
+        {
+            let station = try subpoint(elements, at: date)
+            let predictor = PassPredictor(propagator: try SGP4Propagator(elements), station: station, minimumElevation: 80)
+            let from = date.addingTimeInterval(-120)
+            guard let pass = try predictor.passes(from: JulianDate(from), to: JulianDate(date.addingTimeInterval(120))).first else {
+                throw HamlibDaemon.Failure(message: "no pass above 80° around \(date)")
+            }
+            let look = try LookAngleProvider(elements: elements, station: station, passStart: pass.aos.date, geometryStart: nil)
+            return (station, pass.aos.date, pass.los.date, look)
+        }
+
         @Test func livePassThroughRTLTCPIsDopplerCorrectedTrackedAndStored() async throws {
             let scratch = try DaemonScratch()
             defer { scratch.remove() }
             let tle = DaemonFixtures.packageRoot.appendingPathComponent("examples/demo.tle").path
             let elements = try #require(try TwoLineElements.parseMany(String(contentsOfFile: tle, encoding: .utf8), source: tle)
                 .map(\.meanElements).first { $0.noradID == 42702 })
-            let station = try Self.subpoint(elements, at: Date().addingTimeInterval(25))
-            let predictor = PassPredictor(propagator: try SGP4Propagator(elements), station: station, minimumElevation: 80)
-            let now = Date()
-            let pass = try #require(try predictor.passes(from: JulianDate(now), to: JulianDate(now.addingTimeInterval(300))).first)
-            let aos = pass.aos.date, los = pass.los.date
-            #expect(aos > now.addingTimeInterval(5) && los.timeIntervalSince(aos) > 12, "pass \(aos)–\(los)")
-
-            // The IQ the dongle would deliver from AOS: a carrier at the tuning offset plus the pass's
-            // Doppler, the recording FM-modulated onto it 2 s in, for the whole pass and a few seconds more.
-            let look = try LookAngleProvider(elements: elements, station: station, passStart: aos, geometryStart: nil)
+            // The signal is made first (slow in a debug build on a busy machine) from a template pass, then
+            // the station is placed for a pass starting seconds later: two overhead passes of one satellite
+            // minutes apart share their Doppler curve from AOS to within a few hertz.
+            let template = try Self.overheadPass(elements, at: Date().addingTimeInterval(25))
+            let span = template.los.timeIntervalSince(template.aos)
             var doppler: [(time: Double, hertz: Double)] = []
-            for t in stride(from: 0.0, through: los.timeIntervalSince(aos) + 6, by: 0.5) {
-                let a = try #require(look.angles(at: aos.addingTimeInterval(t)))
+            for t in stride(from: 0.0, through: span + 10, by: 0.5) {
+                let a = try #require(template.look.angles(at: template.aos.addingTimeInterval(t)))
                 doppler.append((t, DopplerCorrection.downlinkFrequency(nominal: Self.nominal, rangeRate: a.rangeRate) - Self.nominal))
             }
+            // The IQ the dongle would deliver from AOS: a carrier at the tuning offset plus the pass's
+            // Doppler, the recording FM-modulated onto it 2 s in, for the whole pass and a few seconds more.
             let audio = try IQReplayTests.readAudio(try SharedRecordings.path("us04.wav"))
             let lead = [Float](repeating: 0, count: Int(2 * audio.rate))
-            let tail = [Float](repeating: 0, count: max(0, Int((los.timeIntervalSince(aos) + 4) * audio.rate) - lead.count - audio.samples.count))
+            let tail = [Float](repeating: 0, count: max(0, Int((span + 8) * audio.rate) - lead.count - audio.samples.count))
             var plan = IQSynthesis.Plan(
                 kind: .fm(deviation: 3_000), upsample: Int(Self.rate / audio.rate), offset: Self.tuningOffset, driftRate: 0, snr: 18,
                 noiseBandwidth: 2 * (3_000 + 4_800), seed: 11)
@@ -69,6 +80,9 @@ extension HamlibDaemonTests {
             let rigctld = try HamlibDaemon("rigctld")
             defer { rigctld.stop() }
 
+            let actual = try Self.overheadPass(elements, at: Date().addingTimeInterval(20))
+            let station = actual.station, aos = actual.aos, los = actual.los, look = actual.look
+            #expect(aos > Date().addingTimeInterval(3) && abs(los.timeIntervalSince(aos) - span) < 3, "pass \(aos)–\(los), template \(span) s")
             let config = try scratch.write("gsd.yaml", """
                 station:
                   name: live-test
