@@ -14,7 +14,8 @@ struct RecordCommand: ParsableCommand {
             datetime and hardware), or a raw cu8 file with --raw or a .cu8/.raw/.bin name. Samples the disk \
             could not keep up with are dropped and counted (reported on stderr; exit status 1 if any). \
             --device soapy:ARGS records through SoapySDR instead (ARGS as `gsd devices --soapy` prints them, \
-            e.g. soapy:driver=airspy,serial=...): samples read as CS8 are kept as cu8, the metadata's core:hw \
+            e.g. soapy:driver=airspy,serial=...): samples are read as CS8 and kept as cu8, or with \
+            --soapy-format cs16|cf32 kept as cs16/cf32 (receivers with more than 8 bits); the metadata's core:hw \
             names SoapySDR's driver and hardware, and driver overflows count as drops. --ppm and --bias-tee \
             apply to the native driver only.
             """)
@@ -37,6 +38,9 @@ struct RecordCommand: ParsableCommand {
     @Flag(name: .customLong("bias-tee"), help: "Switch the bias tee on while recording.")
     var biasTee = false
 
+    @Option(name: .customLong("soapy-format"), help: "Stream format asked of a SoapySDR device: cs8 (kept as cu8), cs16 or cf32.")
+    var soapyFormat: String = "cs8"
+
     @Option(help: "Seconds to record.")
     var seconds: Double
 
@@ -54,13 +58,18 @@ struct RecordCommand: ParsableCommand {
         if soapyArguments != nil {
             if soapyArguments!.isEmpty { throw ValidationError("--device soapy: needs SoapySDR arguments, e.g. soapy:driver=rtlsdr") }
             if ppm != 0 || biasTee { throw ValidationError("--ppm and --bias-tee apply to the native RTL-SDR driver, not to --device soapy:") }
+        } else if soapyFormat != "cs8" {
+            throw ValidationError("--soapy-format applies to --device soapy: (the native driver delivers cu8)")
+        }
+        guard SoapySDRSampleSource.StreamFormat(rawValue: soapyFormat) != nil else {
+            throw ValidationError("--soapy-format must be cs8, cs16 or cf32, not '\(soapyFormat)'")
         }
     }
 
     /// The SoapySDR arguments of `--device soapy:ARGS`, nil for the native driver.
     var soapyArguments: String? { device.hasPrefix("soapy:") ? String(device.dropFirst(6)) : nil }
 
-    var isRaw: Bool { raw || [".cu8", ".raw", ".bin"].contains { output.lowercased().hasSuffix($0) } }
+    var isRaw: Bool { raw || [".cu8", ".cs16", ".cf32", ".raw", ".bin"].contains { output.lowercased().hasSuffix($0) } }
 
     func run() throws {
         if let soapyArguments { return try recordThroughSoapy(soapyArguments) }
@@ -103,15 +112,20 @@ struct RecordCommand: ParsableCommand {
         do {
             let g = RTLSDRGain(gain)
             let dB: Double? = if case .manual(let v)? = g { v } else { nil }
-            source = try SoapySDRSampleSource(configuration: .init(arguments: arguments, frequency: frequency.rounded(), sampleRate: rate, gain: dB))
+            source = try SoapySDRSampleSource(configuration: .init(
+                arguments: arguments, frequency: frequency.rounded(), sampleRate: rate, gain: dB,
+                format: SoapySDRSampleSource.StreamFormat(rawValue: soapyFormat) ?? .cs8))
         } catch { throw ValidationFailure("gsd: record: --device \(device): \(error)") }
         let hardware = "SoapySDR driver \(source.driverKey), hardware \(source.hardwareKey) (\(arguments)), gain "
             + (gain == "auto" ? "auto" : "\(gain) dB")
-        let outputs = try Outputs(self, rate: source.actualSampleRate, description: "gsd record through SoapySDR (\(arguments))")
-        let (written, failure) = outputs.copy(seconds: seconds, rate: source.actualSampleRate) { try source.read(into: $0) }
+        let outputs = try Outputs(
+            self, rate: source.actualSampleRate, description: "gsd record through SoapySDR (\(arguments))", format: source.sampleFormat)
+        let (written, failure) = outputs.copy(seconds: seconds, rate: source.actualSampleRate, bytesPerSample: source.sampleFormat.bytesPerSample) {
+            try source.read(into: $0)
+        }
         source.close()
         let path = try outputs.finish(hardware: hardware, output: output)
-        printError("gsd: record: \(written / 2) samples (\(written) bytes) at \(source.actualSampleRate) Sps, \(UInt64(frequency.rounded())) Hz "
+        printError("gsd: record: \(written / source.sampleFormat.bytesPerSample) samples (\(written) bytes, \(source.sampleFormat.name)) at \(source.actualSampleRate) Sps, \(UInt64(frequency.rounded())) Hz "
                    + "through SoapySDR \(source.driverKey), \(source.overflows) overflow(s) -> \(path)")
         if let failure { throw ValidationFailure("gsd: record: stopped after \(written) bytes: \(failure)") }
         if source.overflows > 0 { throw ExitCode(1) }
@@ -122,22 +136,22 @@ struct RecordCommand: ParsableCommand {
         let sigmf: SigMFWriter?
         let raw: RawSampleWriter?
 
-        init(_ command: RecordCommand, rate: Double, description: String) throws {
+        init(_ command: RecordCommand, rate: Double, description: String, format: SampleFormat = .cu8) throws {
             do {
                 if command.isRaw {
                     sigmf = nil
-                    raw = try RawSampleWriter(path: command.output, format: .cu8)
+                    raw = try RawSampleWriter(path: command.output, format: format)
                 } else {
-                    sigmf = try SigMFWriter(basePath: command.output, format: .cu8, sampleRate: rate, frequency: command.frequency.rounded(),
+                    sigmf = try SigMFWriter(basePath: command.output, format: format, sampleRate: rate, frequency: command.frequency.rounded(),
                                             datetime: Date(), description: description)
                     raw = nil
                 }
             } catch { throw ValidationFailure("gsd: record: \(command.output): \(error)") }
         }
 
-        /// Reads `seconds` of cu8 samples with `read` into the data file: bytes written, and what stopped it early.
-        func copy(seconds: Double, rate: Double, _ read: (UnsafeMutableRawBufferPointer) throws -> Int) -> (Int, String?) {
-            let wanted = Int((seconds * rate).rounded()) * 2
+        /// Reads `seconds` of samples with `read` into the data file: bytes written, and what stopped it early.
+        func copy(seconds: Double, rate: Double, bytesPerSample: Int = 2, _ read: (UnsafeMutableRawBufferPointer) throws -> Int) -> (Int, String?) {
+            let wanted = Int((seconds * rate).rounded()) * bytesPerSample
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 << 10, alignment: 16)
             defer { buffer.deallocate() }
             var written = 0

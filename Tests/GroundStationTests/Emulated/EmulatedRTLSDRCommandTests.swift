@@ -94,6 +94,18 @@ extension EmulatedRTLSDRTests {
         let hw = global["core:hw"] as? String ?? ""
         #expect(hw.contains("SoapySDR driver") && hw.contains("driver=rtlsdr,serial=SOAPYREC") && hw.contains("29.7 dB"), "\(hw)")
         #expect(log.contains("through SoapySDR") && log.contains("0 overflow(s)"), "\(log)")
+
+        // --soapy-format cs16: 4 bytes per sample, written and described as cs16_le.
+        let wide = try ChildProcess(
+            [gsd, "record", "--device", "soapy:driver=rtlsdr,serial=SOAPYREC", "--frequency", "137100000", "--rate", "1024000",
+             "--soapy-format", "cs16", "--seconds", "0.5", dir + "/wide"],
+            output: dir + "/wide.log", environment: environment)
+        defer { wide.kill() }
+        #expect(wide.wait(timeout: .seconds(60)) == 0, "\(ModemTestSupport.log(dir + "/wide.log"))")
+        let wideData = try Data(contentsOf: URL(fileURLWithPath: dir + "/wide.sigmf-data"))
+        #expect(wideData.count == 2_048_000)
+        let wideMeta = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/wide.sigmf-meta"))) as? [String: Any])
+        #expect((wideMeta["global"] as? [String: Any])?["core:datatype"] as? String == "ci16_le")
     }
 
     @Test func gsdRecordNamesAMissingDevice() throws {

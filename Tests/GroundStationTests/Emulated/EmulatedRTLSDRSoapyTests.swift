@@ -79,3 +79,42 @@ extension EmulatedRTLSDRTests {
         #expect(ContinuousClock.now - start < .seconds(15))
     }
 }
+
+extension EmulatedRTLSDRTests {
+    /// CS16 and CF32 streams (what 12-16-bit receivers deliver) from the same emulated dongle: the rtlsdr
+    /// module widens each 8-bit sample through a fixed increasing table, so ranking the distinct values
+    /// gives the dongle's bytes back, and those must be the emulator's counter pattern, unbroken.
+    @Test(.enabled(if: hasSoapyRTLSDR, "needs SoapySDR's rtlsdr module (package soapysdr0.8-module-rtlsdr)"),
+          arguments: [SoapySDRSampleSource.StreamFormat.cs16, .cf32])
+    func soapySDRSourceDeliversWideFormatsUnchanged(_ format: SoapySDRSampleSource.StreamFormat) throws {
+        let dongle = try EmulatedDongle(serial: "SOAPYFMT", paced: true)
+        defer { withExtendedLifetime(dongle) {} }
+        let source = try SoapySDRSampleSource(configuration: .init(
+            arguments: "driver=rtlsdr,serial=SOAPYFMT", frequency: 137_500_000, sampleRate: 1_024_000, format: format))
+        defer { source.close() }
+        #expect(source.sampleFormat == (format == .cs16 ? .cs16 : .cf32))
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 16)
+        defer { buffer.deallocate() }
+        var scalars: [Double] = []
+        while scalars.count < 1 << 20 {
+            let n = try source.read(into: buffer)
+            try #require(n > 0 && n % source.sampleFormat.bytesPerSample == 0, "read \(n) bytes")
+            let raw = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
+            if format == .cs16 {
+                scalars += raw.bindMemory(to: Int16.self).map { Double($0) }
+            } else {
+                scalars += raw.bindMemory(to: Float.self).map { Double($0) }
+            }
+        }
+        let levels = Array(Set(scalars)).sorted()
+        #expect(levels.count == 256, "\(levels.count) distinct values")
+        let rank = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($0.element, UInt8($0.offset)) })
+        let bytes = scalars.map { rank[$0] ?? 0 }
+        // Aligned to the first whole counter word, as in the CS8 test.
+        let first = bytes.withUnsafeBytes { $0.load(as: UInt32.self) }
+        var checker = CounterPatternChecker(startingAt: Int(first) * 4)
+        bytes.withUnsafeBytes { checker.check($0) }
+        #expect(checker.firstMismatch == nil, "pattern broken at byte \(checker.firstMismatch ?? -1)")
+        #expect(source.overflows == 0)
+    }
+}

@@ -72,6 +72,8 @@ public struct DaemonConfiguration: Sendable {
         public var antenna: String? = nil
         public var gainElements: [String: Double] = [:]
         public var bandwidth: Double? = nil
+        /// SoapySDR only: the samples asked of the driver (CS16/CF32 keep a 12-16-bit receiver's range).
+        public var streamFormat: SoapySDRSampleSource.StreamFormat = .cs8
     }
 
     public enum Source: Sendable, Equatable {

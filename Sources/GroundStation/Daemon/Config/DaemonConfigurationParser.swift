@@ -124,7 +124,7 @@ public enum DaemonConfigurationParser {
                 tuningOffset: try Self.tuningOffset(r, rate: rate)))
         case "sdr":
             let r = try h.section("sdr")
-            try r.rejectUnknown(["profile", "device", "sample_rate", "gain", "serial", "ppm", "tuning_offset", "antenna", "gains", "bandwidth"])
+            try r.rejectUnknown(["profile", "device", "sample_rate", "gain", "serial", "ppm", "tuning_offset", "antenna", "gains", "bandwidth", "stream_format"])
             let rate = try r.double("sample_rate")
             guard rate > 0 else { throw r.error("sample_rate", "must be positive") }
             var soapy: String? = nil
@@ -144,10 +144,17 @@ public enum DaemonConfigurationParser {
             }
             let bandwidth = try r.optionalDouble("bandwidth")
             if let bandwidth, !(bandwidth > 0) { throw r.error("bandwidth", "must be positive") }
+            var streamFormat = SoapySDRSampleSource.StreamFormat.cs8
+            if let f = try r.optionalString("stream_format") {
+                guard let v = SoapySDRSampleSource.StreamFormat(rawValue: f.lowercased()) else {
+                    throw r.error("stream_format", "must be cs8, cs16 or cf32, not '\(f)'")
+                }
+                streamFormat = v
+            }
             source = .sdr(.init(
                 profile: profile ?? "", sampleRate: rate, gain: try r.optionalDouble("gain"), serial: try r.optionalString("serial"),
                 soapyArguments: soapy, ppm: try Self.ppm(r), tuningOffset: try Self.tuningOffset(r, rate: rate),
-                antenna: try r.optionalString("antenna"), gainElements: gains, bandwidth: bandwidth))
+                antenna: try r.optionalString("antenna"), gainElements: gains, bandwidth: bandwidth, streamFormat: streamFormat))
         default:
             throw h.error("source", "must be file, rtl_tcp or sdr, not '\(kind)'")
         }

@@ -125,12 +125,19 @@ public enum LiveStreamOpener {
     private static func openSoapy(
         arguments: String, _ s: DaemonConfiguration.SDRSource, centre: Double, profile: HardwareProfile?
     ) throws -> LiveStream {
+        // Gains: the configured overall gain or elements; else the profile's overall default, else its
+        // per-element defaults (e.g. an Airspy's LNA/MIX/VGA), else the driver's automatic gain.
+        let gain = s.gain ?? (s.gainElements.isEmpty ? profile?.defaults.gain : nil)
+        var elements = s.gainElements
+        if gain == nil, elements.isEmpty, let profileElements = profile?.soapy?.gainElements {
+            for e in profileElements { if let d = e.range.defaultValue { elements[e.name] = d } }
+        }
         let source = try SoapySDRSampleSource(configuration: .init(
-            arguments: arguments, frequency: centre.rounded(), sampleRate: s.sampleRate, gain: s.gain ?? profile?.defaults.gain,
-            antenna: s.antenna ?? profile?.soapy?.antenna, gainElements: s.gainElements,
-            bandwidth: s.bandwidth ?? profile?.soapy?.bandwidth))
+            arguments: arguments, frequency: centre.rounded(), sampleRate: s.sampleRate, gain: gain,
+            antenna: s.antenna ?? profile?.soapy?.antenna, gainElements: elements,
+            bandwidth: s.bandwidth ?? profile?.soapy?.bandwidth, format: s.streamFormat))
         return LiveStream(
-            format: .cu8, sampleRate: source.actualSampleRate, centreFrequency: centre,
+            format: source.sampleFormat, sampleRate: source.actualSampleRate, centreFrequency: centre,
             hardware: "SoapySDR driver \(source.driverKey), hardware \(source.hardwareKey) (\(arguments))",
             read: { try source.read(into: $0) }, stop: { source.close() }, drops: { source.overflows })
     }

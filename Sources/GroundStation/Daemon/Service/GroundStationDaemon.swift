@@ -80,6 +80,25 @@ public final class GroundStationDaemon: Service, Sendable {
             guard p.driver != .serialKISS else {
                 throw ConfigurationError(file: c.file, key: "hardware.sdr.profile", problem: "'\(s.profile)' is a serial modem, not a receiver")
             }
+            if !p.sampleRates.isEmpty, !p.sampleRates.contains(where: { $0.contains(s.sampleRate) }) {
+                let rates = p.sampleRates.map { $0.lower == $0.upper ? "\(Int($0.lower))" : "\(Int($0.lower))-\(Int($0.upper))" }
+                throw ConfigurationError(
+                    file: c.file, key: "hardware.sdr.sample_rate",
+                    problem: "\(Int(s.sampleRate)) Sps is not a rate of \(p.name) (profile \(p.id): \(rates.joined(separator: ", ")))")
+            }
+            for name in s.gainElements.keys.sorted() {
+                guard p.driver == .soapy, let element = p.soapy?.gainElements.first(where: { $0.name == name }) else {
+                    let known = p.soapy?.gainElements.map(\.name).joined(separator: ", ") ?? ""
+                    throw ConfigurationError(
+                        file: c.file, key: "hardware.sdr.gains.\(name)",
+                        problem: known.isEmpty ? "profile \(p.id) has no gain elements" : "not a gain element of \(p.id) (known: \(known))")
+                }
+                if let v = s.gainElements[name], !element.range.contains(v) {
+                    throw ConfigurationError(
+                        file: c.file, key: "hardware.sdr.gains.\(name)",
+                        problem: "\(v) dB is outside \(element.range.minimum)...\(element.range.maximum) for \(p.id)")
+                }
+            }
         }
         if c.hardware.source.liveSampleRate != nil, c.tleFiles.isEmpty {
             throw ConfigurationError(file: c.file, key: "tle.files", problem: "a live source needs TLE files to predict passes from")

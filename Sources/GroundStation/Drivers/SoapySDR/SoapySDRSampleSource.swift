@@ -2,11 +2,36 @@ import CSoapySDR
 
 /// Any SoapySDR receiver (rtlsdr, airspy, hackrf, ... modules) as a pipeline `SampleSource`, through
 /// SoapySDR's C API: the device is made from an argument string ("driver=rtlsdr,serial=..."), tuned,
-/// and read as CS8, which is handed on as cu8 (each byte + 128) so the existing cu8 chains apply.
+/// and read in the configured stream format: CS8 (handed on as cu8, each byte + 128, the RTL-SDR's own
+/// format), CS16 (12- to 16-bit receivers: Airspy, LimeSDR, Pluto, USRP) or CF32, passed on unchanged.
 /// Overflows reported by the driver are counted in `overflows`. `close()` ends the stream (read → 0).
 public final class SoapySDRSampleSource: SampleSource, @unchecked Sendable {
     // @unchecked: `read` is called by one thread at a time (the pipeline's source thread); `close`
     // only sets an atomic flag checked between reads; the C handles are immutable.
+    /// The samples SoapySDR is asked for and what `read` delivers.
+    public enum StreamFormat: String, Sendable, Hashable, CaseIterable {
+        case cs8, cs16, cf32
+
+        /// SoapySDR's name for it.
+        var soapyName: String { rawValue.uppercased() }
+        /// The bytes `read` delivers.
+        public var sampleFormat: SampleFormat {
+            switch self {
+            case .cs8: .cu8
+            case .cs16: .cs16
+            case .cf32: .cf32
+            }
+        }
+        /// Bytes per complex sample.
+        var elementSize: Int {
+            switch self {
+            case .cs8: 2
+            case .cs16: 4
+            case .cf32: 8
+            }
+        }
+    }
+
     public struct Configuration: Sendable {
         /// SoapySDR device arguments, e.g. "driver=rtlsdr" or "driver=rtlsdr,serial=00000001".
         public var arguments: String
@@ -24,11 +49,13 @@ public final class SoapySDRSampleSource: SampleSource, @unchecked Sendable {
         public var gainElements: [String: Double]
         /// Analogue filter bandwidth in Hz; nil leaves the driver's default.
         public var bandwidth: Double?
+        public var format: StreamFormat
 
         public init(
             arguments: String, frequency: Double, sampleRate: Double, gain: Double? = nil, channel: Int = 0, stallTimeout: Double = 5,
-            antenna: String? = nil, gainElements: [String: Double] = [:], bandwidth: Double? = nil
+            antenna: String? = nil, gainElements: [String: Double] = [:], bandwidth: Double? = nil, format: StreamFormat = .cs8
         ) {
+            self.format = format
             self.antenna = antenna
             self.gainElements = gainElements
             self.bandwidth = bandwidth
@@ -88,8 +115,8 @@ public final class SoapySDRSampleSource: SampleSource, @unchecked Sendable {
         driverKey = Self.take(SoapySDRDevice_getDriverKey(dev))
         hardwareKey = Self.take(SoapySDRDevice_getHardwareKey(dev))
         var channels = [ch]
-        guard let s = SoapySDRDevice_setupStream(dev, rx, "CS8", &channels, 1, nil) else {
-            let e = SoapySDRError(operation: "set up a CS8 stream on '\(c.arguments)'")
+        guard let s = SoapySDRDevice_setupStream(dev, rx, c.format.soapyName, &channels, 1, nil) else {
+            let e = SoapySDRError(operation: "set up a \(c.format.soapyName) stream on '\(c.arguments)'")
             SoapySDRDevice_unmake(dev)
             throw e
         }
@@ -118,18 +145,24 @@ public final class SoapySDRSampleSource: SampleSource, @unchecked Sendable {
     /// Ends the stream: the next `read` returns 0.
     public func close() { closedFlag.store(1) }
 
+    /// What `read` delivers.
+    public var sampleFormat: SampleFormat { configuration.format.sampleFormat }
+
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        guard let base = buffer.baseAddress, buffer.count >= 2 else { return 0 }
+        let size = configuration.format.elementSize
+        guard let base = buffer.baseAddress, buffer.count >= size else { return 0 }
         let deadline = ContinuousClock.now + .milliseconds(Int64(configuration.stallTimeout * 1000))
         while closedFlag.load() == 0 {
             var buffs: [UnsafeMutableRawPointer?] = [base]
             var flags: Int32 = 0
             var timeNs: Int64 = 0
-            let n = SoapySDRDevice_readStream(device, stream, &buffs, buffer.count / 2, &flags, &timeNs, 500_000)
+            let n = SoapySDRDevice_readStream(device, stream, &buffs, buffer.count / size, &flags, &timeNs, 500_000)
             if n > 0 {
-                let bytes = Int(n) * 2
-                let p = base.assumingMemoryBound(to: UInt8.self)
-                for i in 0..<bytes { p[i] ^= 0x80 }  // CS8 → cu8
+                let bytes = Int(n) * size
+                if configuration.format == .cs8 {
+                    let p = base.assumingMemoryBound(to: UInt8.self)
+                    for i in 0..<bytes { p[i] ^= 0x80 }  // CS8 → cu8
+                }
                 return bytes
             }
             if n == SOAPY_SDR_TIMEOUT {

@@ -90,14 +90,21 @@ private let invalidCases: [(String, String, String)] = [
         let scratch = try DaemonScratch()
         defer { scratch.remove() }
         let store = try SQLitePassStore(path: scratch.file("gsd.sqlite"))
-        for (profile, problem) in [("no-such-dongle", "no profile 'no-such-dongle'"), ("serial-ftdi", "serial modem")] {
+        for (sdr, key, problem) in [
+            ("profile: no-such-dongle, sample_rate: 2048000", "profile", "no profile 'no-such-dongle'"),
+            ("profile: serial-ftdi, sample_rate: 2048000", "profile", "serial modem"),
+            ("profile: rtlsdr-blog-v3, sample_rate: 500000", "sample_rate", "not a rate of"),
+            ("profile: soapy-airspy, sample_rate: 3000000, gains: { LNA: 20 }", "gains.LNA", "outside 0.0...15.0"),
+            ("profile: soapy-airspy, sample_rate: 3000000, gains: { IF: 2 }", "gains.IF", "known: LNA"),
+            ("profile: rtlsdr-blog-v3, sample_rate: 2048000, gains: { LNA: 2 }", "gains.LNA", "no gain elements"),
+        ] {
             let c = try parse(base.replacingOccurrences(
-                of: "rtl_tcp: { address: 127.0.0.1:1234, sample_rate: 2048000 }", with: "sdr: { profile: \(profile), sample_rate: 2048000 }"))
+                of: "rtl_tcp: { address: 127.0.0.1:1234, sample_rate: 2048000 }", with: "sdr: { \(sdr) }"))
             do {
                 _ = try GroundStationDaemon(configuration: c, catalogue: try DaemonFixtures.catalogue, store: store, logger: DaemonFixtures.logger)
-                Issue.record("\(profile) accepted")
+                Issue.record("\(sdr) accepted")
             } catch let error as ConfigurationError {
-                #expect(error.key == "hardware.sdr.profile" && error.problem.contains(problem), "\(error)")
+                #expect(error.key == "hardware.sdr.\(key)" && error.problem.contains(problem), "\(error)")
             }
         }
         let ok = try parse(base.replacingOccurrences(
