@@ -24,6 +24,7 @@ enum BenchmarkCatalog {
         .usbStream,
         .soapyStream,
         .telemetry,
+        .liveChain,
     ]
 
     static func named(_ name: String) -> Benchmark? { all.first { $0.name == name } }
