@@ -7,6 +7,11 @@ import Darwin
 /// Coherent BPSK: channel filter, automatic gain, carrier acquisition from the squared signal's
 /// spectrum, a Costas loop for phase, zero-crossing symbol timing, soft symbols.
 ///
+/// The front end follows the carrier: while the loop is locked, the frequency it tracks is handed to
+/// the mixer (every ~10 ms), so the narrow channel filter stays centred on a signal that drifts with
+/// Doppler far beyond the filter's width. The loop keeps the handed-over frequency for as long as
+/// the samples mixed before the change are still in the filters, so the hand-over costs no phase.
+///
 /// After the carrier is mixed to 0 Hz the baseband is resampled (`PolyphaseResampler`) when the input
 /// rate gives few and fractional samples per symbol (9600 Bd in 44.1 kHz audio) or far more than
 /// needed (1200 Bd in 2.4 Msps IQ); see `WorkingRate`. Everything after that runs at `workingRate`.
@@ -44,9 +49,25 @@ public struct BPSKDemodulator: Sendable {
     public let workingRate: Double
     /// Smallest Costas loop noise bandwidth, Hz.
     public static let minimumLoopBandwidthHz = 30.0
-    // Front end: mixer and channel filter.
-    let mixStep: Double
+    // Front end: mixer (following the carrier) and channel filter.
+    var mixOffset: Double = 0
     var mixPhase: Double = 0
+    /// Input samples per front-end chunk (~10 ms): how often the mixer may follow the loop.
+    let chunk: Int
+    /// Working-rate samples between the mixer and the loop (filter and resampler group delays).
+    let frontDelay: Int
+    /// Frequency steps handed to the mixer whose samples are still in the filters: (samples left, rad/sample).
+    var inFlight: [(samples: Int, step: Double)] = []
+    /// Exponential average of I² − Q² after the loop: near 1 when locked, near 0 on noise.
+    var lock: Float = 0
+    /// Acquisition windows (~0.1 s) since the squared signal last showed a carrier line.
+    var windowsSinceLine = Int.max / 2
+    /// Seconds of input so far, in front-end chunks (the follower's time axis).
+    var clock = 0.0
+    /// (seconds, mixer offset) over the last 3 s of following, for the drift rate while silent.
+    var followed: [(time: Double, offset: Double)] = []
+    /// How far the mixer may follow from `carrier`, Hz.
+    public let maximumFollow: Double
 
     var filterI: FIRFilter
     var filterQ: FIRFilter
@@ -78,7 +99,8 @@ public struct BPSKDemodulator: Sendable {
 
     public init(_ c: Configuration) {
         configuration = c
-        mixStep = -2 * Double.pi * c.carrier / c.sampleRate
+        chunk = max(64, Int(c.sampleRate / 100))
+        maximumFollow = max(3_000, 5 * c.maximumOffset)
         // Few fractional samples per symbol: up to a whole number; wide IQ: down to about 48 kHz.
         let target = WorkingRate.choose(
             inputRate: c.sampleRate, baudRate: c.baudRate, maximumSamplesPerSymbol: 64,
@@ -101,35 +123,84 @@ public struct BPSKDemodulator: Sendable {
         alpha = 4 * zeta * theta / d
         beta = 4 * theta * theta / d
         sync = ZeroCrossingSynchronizer(samplesPerSymbol: rate / c.baudRate, gain: c.clockGain)
+        let resamplerDelay = resampler.map { Double($0.bank.tapsPerPhase) / 2 * rate / c.sampleRate } ?? 0
+        frontDelay = taps.count / 2 + Int(resamplerDelay.rounded())
     }
+
+    /// The mixer's phase step now (carrier plus what it has followed).
+    var mixStep: Double { -2 * Double.pi * (configuration.carrier + mixOffset) / configuration.sampleRate }
 
     /// Real input (audio with the carrier at `carrier` Hz).
     public mutating func process(_ x: UnsafeBufferPointer<Float>, into out: inout [UInt8]) {
-        bufI.removeAll(keepingCapacity: true)
-        bufQ.removeAll(keepingCapacity: true)
-        var p = mixPhase
-        for s in x {
-            bufI.append(s * Float(cos(p)))
-            bufQ.append(s * Float(sin(p)))
-            p += mixStep
+        var start = 0
+        while start < x.count {
+            let end = min(x.count, start + chunk)
+            bufI.removeAll(keepingCapacity: true)
+            bufQ.removeAll(keepingCapacity: true)
+            var p = mixPhase
+            let step = mixStep
+            for s in x[start..<end] {
+                bufI.append(s * Float(cos(p)))
+                bufQ.append(s * Float(sin(p)))
+                p += step
+            }
+            mixPhase = p.truncatingRemainder(dividingBy: 2 * Double.pi)
+            filterAndDemodulate(into: &out)
+            followCarrier(samples: end - start)
+            start = end
         }
-        mixPhase = p.truncatingRemainder(dividingBy: 2 * Double.pi)
-        filterAndDemodulate(into: &out)
     }
 
     /// Complex input (baseband with the carrier at `carrier` Hz from the centre).
     public mutating func process(_ z: UnsafeBufferPointer<ComplexSample>, into out: inout [UInt8]) {
-        bufI.removeAll(keepingCapacity: true)
-        bufQ.removeAll(keepingCapacity: true)
-        var p = mixPhase
-        for s in z {
-            let c = Float(cos(p)), sn = Float(sin(p))
-            bufI.append(s.re * c - s.im * sn)
-            bufQ.append(s.re * sn + s.im * c)
-            p += mixStep
+        var start = 0
+        while start < z.count {
+            let end = min(z.count, start + chunk)
+            bufI.removeAll(keepingCapacity: true)
+            bufQ.removeAll(keepingCapacity: true)
+            var p = mixPhase
+            let step = mixStep
+            for s in z[start..<end] {
+                let c = Float(cos(p)), sn = Float(sin(p))
+                bufI.append(s.re * c - s.im * sn)
+                bufQ.append(s.re * sn + s.im * c)
+                p += step
+            }
+            mixPhase = p.truncatingRemainder(dividingBy: 2 * Double.pi)
+            filterAndDemodulate(into: &out)
+            followCarrier(samples: end - start)
+            start = end
         }
-        mixPhase = p.truncatingRemainder(dividingBy: 2 * Double.pi)
-        filterAndDemodulate(into: &out)
+    }
+
+    /// While locked on a carrier, moves the loop's frequency into the mixer (within `maximumFollow` of
+    /// `carrier`). "Locked" needs both a Costas lock (I² − Q² averaging above 0.35) and a carrier line
+    /// in the last acquisition window: a loop idling on noise also shows some I² − Q², and following
+    /// noise would carry the mixer away between transmissions. Between transmissions the mixer goes on
+    /// at the drift rate it followed last (for up to 15 s): Doppler does not stop while a satellite is
+    /// silent, and a carrier that returns off by more than the search range would be missed.
+    mutating func followCarrier(samples: Int) {
+        let dt = Double(samples) / configuration.sampleRate
+        clock += dt
+        guard lock > 0.35, windowsSinceLine == 0 else {
+            if let last = followed.last, clock - last.time < 15, let rate = driftRate() {
+                mixOffset = max(-maximumFollow, min(maximumFollow, mixOffset + rate * dt))
+            }
+            return
+        }
+        followed.append((clock, mixOffset))
+        followed.removeAll { clock - $0.time > 3 }
+        let hz = frequency * workingRate / (2 * Double.pi)
+        guard abs(hz) >= 1 else { return }
+        // At most 5 Hz per ~10 ms (500 Hz/s, beyond any Doppler rate): an acquisition jump is handed
+        // over gradually, and the loop's wandering as a transmission ends moves the mixer little.
+        let target = max(-maximumFollow, min(maximumFollow, mixOffset + max(-5, min(5, hz))))
+        let moved = target - mixOffset
+        guard moved != 0 else { return }
+        mixOffset = target
+        let step = 2 * Double.pi * moved / workingRate
+        frequency -= step
+        inFlight.append((frontDelay, step))
     }
 
     mutating func filterAndDemodulate(into out: inout [UInt8]) {
@@ -168,14 +239,39 @@ public struct BPSKDemodulator: Sendable {
             let ri = i * c + q * s
             let rq = q * c - i * s
             let err = Double((ri > 0 ? rq : -rq))
+            lock += 0.002 * ((ri * ri - rq * rq) - lock)
             frequency += beta * err
-            phase += frequency + alpha * err
+            // Samples mixed before a hand-over still carry the frequency handed over.
+            var pending = 0.0
+            if !inFlight.isEmpty {
+                for j in inFlight.indices {
+                    pending += inFlight[j].step
+                    inFlight[j].samples -= 1
+                }
+                inFlight.removeAll { $0.samples <= 0 }
+            }
+            phase += frequency + pending + alpha * err
             if phase > Double.pi { phase -= 2 * Double.pi } else if phase < -Double.pi { phase += 2 * Double.pi }
             baseband.append(ri)
         }
         symbols.removeAll(keepingCapacity: true)
         baseband.withUnsafeBufferPointer { sync.process($0, into: &symbols) }
         symbols.withUnsafeBufferPointer { scaler.process($0, into: &out) }
+    }
+
+    /// The mixer's drift over the last seconds of following (least-squares slope, Hz/s), when they span
+    /// at least a second.
+    func driftRate() -> Double? {
+        guard let first = followed.first, let last = followed.last, last.time - first.time >= 1 else { return nil }
+        let n = Double(followed.count)
+        let mt = followed.reduce(0) { $0 + $1.time } / n
+        let mf = followed.reduce(0) { $0 + $1.offset } / n
+        var num = 0.0, den = 0.0
+        for p in followed {
+            num += (p.time - mt) * (p.offset - mf)
+            den += (p.time - mt) * (p.time - mt)
+        }
+        return den > 0 ? max(-500, min(500, num / den)) : nil
     }
 
     /// Collects the squared signal; each full window, finds the strongest line within the search
@@ -209,9 +305,12 @@ public struct BPSKDemodulator: Sendable {
             }
         }
         let mean = total / Float(2 * span + 1)
+        // A clear line means a carrier is there (noise alone has none): only then may the mixer follow.
+        windowsSinceLine = bestPower > 30 * mean ? 0 : windowsSinceLine + 1
         // A clear line, and not just the residual the loop is already tracking.
         guard bestPower > 30 * mean, abs(best) > 1 else { return }
         let residualHz = Double(best) * binHz / 2
         frequency += 2 * Double.pi * residualHz / workingRate
     }
 }
+
