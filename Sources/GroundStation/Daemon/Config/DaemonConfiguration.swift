@@ -56,6 +56,14 @@ public struct DaemonConfiguration: Sendable {
         /// The receiver is tuned this many hertz below the downlink, so the signal sits away from the
         /// DC spike of direct-conversion tuners.
         public var tuningOffset: Double = 0
+
+        public init(endpoint: HamlibEndpoint, sampleRate: Double, gain: Double? = nil, ppm: Int = 0, tuningOffset: Double = 0) {
+            self.endpoint = endpoint
+            self.sampleRate = sampleRate
+            self.gain = gain
+            self.ppm = ppm
+            self.tuningOffset = tuningOffset
+        }
     }
 
     public struct SDRSource: Sendable, Equatable {
@@ -74,6 +82,24 @@ public struct DaemonConfiguration: Sendable {
         public var bandwidth: Double? = nil
         /// SoapySDR only: the samples asked of the driver (CS16/CF32 keep a 12-16-bit receiver's range).
         public var streamFormat: SoapySDRSampleSource.StreamFormat = .cs8
+
+        public init(
+            profile: String, sampleRate: Double, gain: Double? = nil, serial: String? = nil, soapyArguments: String? = nil, ppm: Int = 0,
+            tuningOffset: Double = 0, antenna: String? = nil, gainElements: [String: Double] = [:], bandwidth: Double? = nil,
+            streamFormat: SoapySDRSampleSource.StreamFormat = .cs8
+        ) {
+            self.profile = profile
+            self.sampleRate = sampleRate
+            self.gain = gain
+            self.serial = serial
+            self.soapyArguments = soapyArguments
+            self.ppm = ppm
+            self.tuningOffset = tuningOffset
+            self.antenna = antenna
+            self.gainElements = gainElements
+            self.bandwidth = bandwidth
+            self.streamFormat = streamFormat
+        }
     }
 
     public enum Source: Sendable, Equatable {

@@ -157,35 +157,15 @@ public struct PassRunner: Sendable {
 
     /// A live receiver tuned for the pass: samples until LOS (`job.end`), Doppler removed in software.
     private func play(_ record: PassRecord, job: LiveJob) async throws -> (frames: Int, lastFrame: Date) {
-        guard let primary = job.satellite.transmitters.lazy.compactMap(\.frequency).first else {
-            throw LivePassError.noTransmitter(job.satellite.name)
-        }
-        let centre = primary - job.tuningOffset
+        let (primary, centre) = try LiveReceivers.plan(for: job.satellite, tuningOffset: job.tuningOffset)
         let stream = try job.open(centre)
         let streamStart = Date()
-        // Every transmitter inside the sampled band gets its receivers (a satellite with a second downlink
-        // nearby is decoded too); the band edges are left for the filters and the Doppler.
-        var receivers: [Receiver] = []
-        var reasons: [String] = []
-        for spec in job.satellite.transmitters {
-            guard let frequency = spec.frequency else {
-                reasons.append("\(spec.name): no downlink frequency in the catalogue")
-                continue
-            }
-            let offset = frequency - centre
-            guard abs(offset) <= stream.sampleRate * 0.4 else {
-                reasons.append("\(spec.name): \(Int(frequency)) Hz is outside the \(Int(stream.sampleRate)) Sps band around \(Int(centre)) Hz")
-                continue
-            }
-            do {
-                receivers += try ReceiverFactory.receivers(for: spec, input: .complex(sampleRate: stream.sampleRate, offset: offset))
-            } catch {
-                reasons.append("\(spec.name): \(error)")
-            }
-        }
-        if receivers.isEmpty {
+        let receivers: [Receiver], reasons: [String]
+        do {
+            (receivers, reasons) = try LiveReceivers.receivers(for: job.satellite, centre: centre, sampleRate: stream.sampleRate)
+        } catch {
             stream.stop()
-            throw LivePassError.nothingToDecode(satellite: job.satellite.name, reasons: reasons)
+            throw error
         }
         for reason in reasons { logger.warning("transmitter not decoded", metadata: ["pass": "\(record.id)", "reason": "\(reason)"]) }
         let shifter = job.angles.map {
@@ -217,7 +197,7 @@ public struct PassRunner: Sendable {
 
     /// The downlink's Doppler shift every second of the pass (hertz, seconds from `from`): received
     /// frequency − transmitted frequency = −f·ṙ/c.
-    static func dopplerProfile(frequency: Double, angles: LookAngleProvider, from: Date, to: Date) -> FrequencyProfile {
+    public static func dopplerProfile(frequency: Double, angles: LookAngleProvider, from: Date, to: Date) -> FrequencyProfile {
         let span = max(1, to.timeIntervalSince(from) + 2)
         var points: [(time: Double, hertz: Double)] = []
         var t = 0.0
@@ -333,16 +313,3 @@ public struct PassRunner: Sendable {
     }
 }
 
-public enum LivePassError: Error, Sendable, CustomStringConvertible {
-    /// No transmitter with a downlink frequency.
-    case noTransmitter(String)
-    case nothingToDecode(satellite: String, reasons: [String])
-
-    public var description: String {
-        switch self {
-        case .noTransmitter(let s): "\(s) has no transmitter with a downlink frequency in the catalogue"
-        case .nothingToDecode(let s, let reasons):
-            "no receiver for \(s) on this receiver: " + (reasons.isEmpty ? "no transmitters" : reasons.joined(separator: "; "))
-        }
-    }
-}

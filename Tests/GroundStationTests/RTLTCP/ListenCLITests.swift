@@ -1,0 +1,56 @@
+import Foundation
+import GroundStation
+import TelemetryDecode
+import Testing
+import TestSupport
+
+/// `gsd listen` (live decoding) against gsd's rtl_tcp server playing IQ made from the shared us04.wav in
+/// real time, as a dongle on a remote host would deliver it: the reference frames come out on stdout.
+@Suite(.timeLimit(.minutes(3))) struct ListenCLITests {
+    static var gsdExecutable: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("gsd").path
+    }
+
+    @Test func listenDecodesFramesFromAnRTLTCPServer() async throws {
+        let gsd = Self.gsdExecutable
+        try #require(FileManager.default.isExecutableFile(atPath: gsd), "gsd not built at \(gsd)")
+        let audio = try IQReplayTests.readAudio(try SharedRecordings.path("us04.wav"))
+        let plan = IQSynthesis.Plan(
+            kind: .fm(deviation: 3_000), upsample: 5, offset: 5_000, driftRate: 0, snr: 18, noiseBandwidth: 2 * (3_000 + 4_800), seed: 21)
+        let lead = [Float](repeating: 0, count: Int(audio.rate))
+        let iq = IQSynthesis.make(audio: lead + audio.samples + lead, audioRate: audio.rate, plan: plan)
+        var cu8: [UInt8] = []
+        iq.withUnsafeBufferPointer { c in
+            UnsafeRawBufferPointer(c).withMemoryRebound(to: Float.self) { SampleFormat.encode(.u8, $0, appendingTo: &cu8) }
+        }
+        let dir = try FilesTestDirectory("gsd-listen")
+        let path = dir.write("us04-240k.cu8", cu8)
+        let events = Collector<String>()
+        let server = try RTLTCPServer(
+            recording: path, format: .cu8, rate: 240_000, configuration: .init(sampleRate: 240_000, pacing: .realtime, loop: false),
+            onEvent: { events.add($0.description) })
+        defer { server.stop() }
+
+        let out = dir.file("stdout"), err = dir.file("stderr")
+        let child = try ChildProcess(
+            [gsd, "listen", "--device", "rtl_tcp:127.0.0.1:\(server.port)", "--norad", "42702", "--rate", "240000",
+             "--tuning-offset", "5000", "--gain", "20", "--seconds", "10", "--output", "json"],
+            stdout: .truncate(out), stderr: .truncate(err))
+        defer { child.kill() }
+        // The recording lasts 9 s (the client would reconnect after the server closes: a network stream
+        // is expected to come back), --seconds ends the session.
+        let status = try await Offload.run { child.wait(timeout: .seconds(90)) }
+        let log = (try? String(contentsOfFile: err, encoding: .utf8)) ?? ""
+        #expect(status == 0, "\(log)")
+        let lines = ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").split(separator: "\n")
+        let objects = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(objects.count == lines.count, "every line is JSON")
+        let got = Set(objects.compactMap { $0["hex"] as? String })
+        #expect(got == (try IQReplayTests.expectedFrames("us04.wav")), "\(log)")
+        #expect(objects.allSatisfy { $0["satellite"] as? String == "COLUMBIA" && ($0["time"] as? String)?.hasPrefix("20") == true })
+        // Tuned 5 kHz below COLUMBIA's 437.055 MHz at 240 kSps, 20 dB.
+        #expect(events.all.contains { $0.contains("frequency 437050000 Hz") }, "\(events.all)")
+        #expect(log.contains("2 good frames") && log.contains("0 bytes dropped"), "\(log)")
+        #expect(events.all.contains { $0.contains("end of recording") })
+    }
+}
