@@ -61,6 +61,16 @@ public struct PassPredictor: Sendable {
 
         // Crossings, in time order: +1 rising, -1 setting.
         var crossings: [(time: Double, rising: Bool)] = []
+        // A short high pass (above a high minimum elevation) whose peak lies between the first two samples,
+        // both below the threshold and falling: no interior sample is a local maximum there.
+        func edgePeak(_ i: Int, _ j: Int) throws(SGP4Error) {
+            let (tm, fm) = try maximum(times[i], times[j])
+            if fm > 0 {
+                crossings.append((try root(times[i], tm, values[i]), true))
+                crossings.append((try root(tm, times[j], fm), false))
+            }
+        }
+        if values.count >= 2, values[0] <= 0, values[1] <= 0, values[0] > values[1] { try edgePeak(0, 1) }
         for k in 1..<times.count {
             let a = times[k - 1], b = times[k], fa = values[k - 1], fb = values[k]
             if (fa > 0) != (fb > 0) {
@@ -74,8 +84,9 @@ public struct PassPredictor: Sendable {
                 }
             }
         }
-        // A maximum straddling the last sample pair is handled as the pair (k, k+1) above; a peak at the
-        // very window start with both first samples below is covered when k = 1.
+        // The same at the window's end: the last two samples below the threshold and rising.
+        let n = values.count
+        if n >= 3, values[n - 1] <= 0, values[n - 2] <= 0, values[n - 1] > values[n - 2] { try edgePeak(n - 2, n - 1) }
 
         var passes: [SatellitePass] = []
         var aos: Double? = values[0] > 0 ? t0 : nil

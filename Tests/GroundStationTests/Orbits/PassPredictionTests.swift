@@ -99,4 +99,25 @@ import Testing
         #expect(found.count == 1)
         #expect(found.first.map { $0.duration < 20 && abs($0.tca.minutes(since: target.tca)) * 60 < 1 } == true)
     }
+
+    /// The same grazing pass with its peak between the window's first two samples (a daemon started
+    /// seconds before a short high pass) or its last two: still found, not only when an interior sample
+    /// happens to be a local maximum.
+    @Test(arguments: [-1.0, 1.0])
+    func grazingPassAtTheWindowEdgeIsFound(_ side: Double) throws {
+        let tle = try TwoLineElements.load(contentsOf: SharedFiles.orbitFixture("passes.tle"))[0]
+        let station = GeodeticPosition(latitude: 48.1351, longitude: 11.582, altitude: 520)
+        let p = try SGP4Propagator(tle)
+        let base = try PassPredictor(propagator: p, station: station, minimumElevation: 0)
+            .passes(from: tle.epoch, to: tle.epoch.adding(minutes: 1440))
+        let target = try #require(base.max { $0.maxElevation < $1.maxElevation })
+        let grazing = PassPredictor(propagator: p, station: station, minimumElevation: target.maxElevation - 0.01)
+        // The window starts (side -1) or ends (side +1) 5 s from the peak: the nearer of the first (last) two
+        // samples, 31 s apart, is the window edge itself.
+        let from = side < 0 ? target.tca.adding(minutes: -5.0 / 60) : target.tca.adding(minutes: -180)
+        let to = side < 0 ? target.tca.adding(minutes: 180) : target.tca.adding(minutes: 5.0 / 60)
+        let found = try grazing.passes(from: from, to: to)
+        #expect(found.count == 1)
+        #expect(found.first.map { abs($0.tca.minutes(since: target.tca)) * 60 < 1 } == true, "\(found)")
+    }
 }

@@ -1,0 +1,71 @@
+import Foundation
+import GroundStation
+import Testing
+
+/// rtl_tcp peers that misbehave during a live pass: one that accepts and never speaks, one that answers
+/// with something that is not rtl_tcp. The pass fails with a message naming the endpoint and the problem,
+/// is closed in the store, and the daemon goes on (here: finishes its schedule) instead of hanging.
+@Suite(.timeLimit(.minutes(3))) struct DaemonLiveSourceFaultTests {
+    static func runPass(port: UInt16) async throws -> (GroundStationDaemon, SQLitePassStore, DaemonScratch) {
+        let scratch = try DaemonScratch()
+        let tle = DaemonFixtures.packageRoot.appendingPathComponent("examples/demo.tle").path
+        let elements = try #require(try TwoLineElements.parseMany(String(contentsOfFile: tle, encoding: .utf8), source: tle)
+            .map(\.meanElements).first { $0.noradID == 42702 })
+        let station = try HamlibDaemonTests.DaemonLivePassTests.subpoint(elements, at: Date().addingTimeInterval(15))
+        let config = try scratch.write("gsd.yaml", """
+            station:
+              name: faults
+              location: { latitude: \(station.latitude), longitude: \(station.longitude), altitude: 0 }
+            hardware:
+              source: rtl_tcp
+              rtl_tcp: { address: 127.0.0.1:\(port), sample_rate: 240000 }
+            satellites: [42702]
+            tle: { files: [\(tle)] }
+            minimum_elevation: 80
+            schedule_hours: 0.05
+            data_dir: \(scratch.path)/data
+            """)
+        let store = try SQLitePassStore(path: scratch.file("data/gsd.sqlite"))
+        let daemon = try GroundStationDaemon(
+            configuration: try DaemonConfigurationParser.load(path: config), catalogue: try DaemonFixtures.catalogue, store: store,
+            logger: DaemonFixtures.logger, exitAfterSchedule: true)
+        try await daemon.run()
+        return (daemon, store, scratch)
+    }
+
+    static func expectFailedPass(_ daemon: GroundStationDaemon, _ store: SQLitePassStore, mentioning words: [String]) async throws {
+        let schedule = await daemon.state.schedule
+        let note = schedule.first?.note ?? ""
+        let problems = await daemon.state.scheduleProblems
+        #expect(schedule.map(\.state) == [.failed], "\(schedule.map { "\($0.state) \($0.note ?? "")" }) \(problems)")
+        for w in words { #expect(note.contains(w), "note: \(note)") }
+        let passes = try await store.passes(PassQuery())
+        #expect(passes.count == 1 && passes.allSatisfy { $0.end != nil && $0.frameCount == 0 })
+        #expect(await daemon.state.scheduleFinished)
+    }
+
+    @Test func silentServerFailsThePassNamingTheEndpoint() async throws {
+        let (fd, port) = try HamlibDaemon.silentListener()
+        defer { close(fd) }
+        let (daemon, store, scratch) = try await Self.runPass(port: port)
+        defer { scratch.remove() }
+        try await Self.expectFailedPass(daemon, store, mentioning: ["127.0.0.1:\(port)"])
+        try await store.close()
+    }
+
+    @Test func serverThatIsNotRTLTCPFailsThePass() async throws {
+        let (listener, port) = try RawSocket.listen()
+        let t = Thread {
+            // Answer every connection (the client may retry) with an HTTP error; ends 5 s after the last.
+            while let peer = try? listener.accept() {
+                try? peer.send(Array("HTTP/1.1 400 Bad Request\r\n\r\n".utf8))
+                usleep(100_000)
+            }
+        }
+        t.start()
+        let (daemon, store, scratch) = try await Self.runPass(port: port)
+        defer { scratch.remove() }
+        try await Self.expectFailedPass(daemon, store, mentioning: ["127.0.0.1:\(port)", "RTL0"])
+        try await store.close()
+    }
+}
