@@ -1,6 +1,7 @@
 import Foundation
 import GroundStation
 import Logging
+import Testing
 
 /// A scratch folder for one daemon test, removed by `remove()`.
 struct DaemonScratch {
@@ -64,5 +65,37 @@ enum DaemonFixtures {
         var l = Logger(label: "gsd-test")
         l.logLevel = .warning
         return l
+    }
+}
+
+extension DaemonFixtures {
+    /// A live-source configuration for COLUMBIA (42702) at `station`: `hardware` is the YAML of the
+    /// `hardware:` mapping's body (indented two spaces), the pass threshold 80° (short overhead passes).
+    static func liveConfiguration(
+        scratch: DaemonScratch, station: GeodeticPosition, hardware: String, tle: String? = nil, extra: String = ""
+    ) throws -> String {
+        let tleFile = tle ?? packageRoot.appendingPathComponent("examples/demo.tle").path
+        return try scratch.write("gsd.yaml", """
+            station:
+              name: live-test
+              location: { latitude: \(station.latitude), longitude: \(station.longitude), altitude: 0 }
+            hardware:
+            \(hardware)
+            satellites: [42702]
+            tle: { files: [\(tleFile)] }
+            minimum_elevation: 80
+            schedule_hours: 0.05
+            data_dir: \(scratch.path)/data
+            \(extra)
+            """)
+    }
+
+    /// COLUMBIA's illustrative elements from examples/demo.tle.
+    static var columbia: MeanElements {
+        get throws {
+            let tle = packageRoot.appendingPathComponent("examples/demo.tle").path
+            return try #require(try TwoLineElements.parseMany(String(contentsOfFile: tle, encoding: .utf8), source: tle)
+                .map(\.meanElements).first { $0.noradID == 42702 })
+        }
     }
 }

@@ -12,26 +12,16 @@ extension EmulatedRTLSDRTests {
         let dongle = try EmulatedDongle(serial: serial, paced: true)
         let scratch = try DaemonScratch()
         defer { scratch.remove() }
-        let tle = DaemonFixtures.packageRoot.appendingPathComponent("examples/demo.tle").path
-        let elements = try #require(try TwoLineElements.parseMany(String(contentsOfFile: tle, encoding: .utf8), source: tle)
-            .map(\.meanElements).first { $0.noradID == 42702 })
-        let station = try HamlibDaemonTests.DaemonLivePassTests.subpoint(elements, at: Date().addingTimeInterval(20))
-        let config = try scratch.write("gsd.yaml", """
-            station:
-              name: emulated
-              location: { latitude: \(station.latitude), longitude: \(station.longitude), altitude: 0 }
-            hardware:
-              source: sdr
-              sdr: { \(sdr), sample_rate: 250000, gain: 20, tuning_offset: 50000 }
-            satellites: [42702]
-            tle: { files: [\(tle)] }
-            minimum_elevation: 80
-            schedule_hours: 0.05
-            data_dir: \(scratch.path)/data
-            """)
+        let catalogue = try DaemonFixtures.catalogue
+        let station = try HamlibDaemonTests.DaemonLivePassTests.subpoint(try DaemonFixtures.columbia, at: Date().addingTimeInterval(20))
+        let config = try DaemonFixtures.liveConfiguration(
+            scratch: scratch, station: station, hardware: """
+                  source: sdr
+                  sdr: { \(sdr), sample_rate: 250000, gain: 20, tuning_offset: 50000 }
+                """)
         let store = try SQLitePassStore(path: scratch.file("data/gsd.sqlite"))
         let daemon = try GroundStationDaemon(
-            configuration: try DaemonConfigurationParser.load(path: config), catalogue: try DaemonFixtures.catalogue, store: store,
+            configuration: try DaemonConfigurationParser.load(path: config), catalogue: catalogue, store: store,
             logger: DaemonFixtures.logger, exitAfterSchedule: true)
         try await daemon.run()
         let pass = try #require(try await store.passes(PassQuery()).first)

@@ -18,14 +18,17 @@ public final class GroundStationDaemon: Service, Sendable {
     let logger: Logger
     /// Return (ending the service group) once a finite schedule has been played.
     let exitAfterSchedule: Bool
+    /// Seconds between looks at the TLE files while waiting (live sources).
+    let elementsCheckInterval: Double
     private let replays: AsyncStream<ReplayRequest>
     private let replayQueue: AsyncStream<ReplayRequest>.Continuation
 
     public init(
         configuration: DaemonConfiguration, catalogue: SatelliteCatalogue, store: any PassStore, logger: Logger,
-        exitAfterSchedule: Bool = false, telemetry: TelemetryService? = nil
+        exitAfterSchedule: Bool = false, telemetry: TelemetryService? = nil, elementsCheckInterval: Double = 60
     ) throws(ConfigurationError) {
         try Self.check(configuration, against: catalogue)
+        self.elementsCheckInterval = max(0.1, elementsCheckInterval)
         self.configuration = configuration
         self.catalogue = catalogue
         self.store = store
@@ -236,9 +239,9 @@ public final class GroundStationDaemon: Service, Sendable {
             logger.info("schedule ready", metadata: ["passes": "\(schedule.count)", "until": "\(horizon)"])
             var elementsChanged = false
             for p in schedule where p.state == .pending {
-                // Wait for AOS, looking at the TLE files every minute.
+                // Wait for AOS, looking at the TLE files every `elementsCheckInterval` (a minute).
                 while p.start.timeIntervalSinceNow > 0 {
-                    try await Task.sleep(for: .seconds(min(60, p.start.timeIntervalSinceNow)))
+                    try await Task.sleep(for: .seconds(min(elementsCheckInterval, p.start.timeIntervalSinceNow)))
                     if p.start.timeIntervalSinceNow > 0, (try? elements.refresh()) == true {
                         elementsChanged = true
                         break
@@ -260,7 +263,7 @@ public final class GroundStationDaemon: Service, Sendable {
             if exitAfterSchedule { return }
             // Nothing left in this window: sleep to its end (TLE changes wake it up), then predict again.
             while horizon.timeIntervalSinceNow > 0 {
-                try await Task.sleep(for: .seconds(min(60, horizon.timeIntervalSinceNow)))
+                try await Task.sleep(for: .seconds(min(elementsCheckInterval, horizon.timeIntervalSinceNow)))
                 if (try? elements.refresh()) == true { break }
             }
         }

@@ -42,9 +42,7 @@ extension HamlibDaemonTests {
         @Test func livePassThroughRTLTCPIsDopplerCorrectedTrackedAndStored() async throws {
             let scratch = try DaemonScratch()
             defer { scratch.remove() }
-            let tle = DaemonFixtures.packageRoot.appendingPathComponent("examples/demo.tle").path
-            let elements = try #require(try TwoLineElements.parseMany(String(contentsOfFile: tle, encoding: .utf8), source: tle)
-                .map(\.meanElements).first { $0.noradID == 42702 })
+            let elements = try DaemonFixtures.columbia
             // The signal is made first (slow in a debug build on a busy machine) from a template pass, then
             // the station is placed for a pass starting seconds later: two overhead passes of one satellite
             // minutes apart share their Doppler curve from AOS to within a few hertz.
@@ -80,28 +78,21 @@ extension HamlibDaemonTests {
             let rigctld = try HamlibDaemon("rigctld")
             defer { rigctld.stop() }
 
+            let catalogue = try DaemonFixtures.catalogue
             let actual = try Self.overheadPass(elements, at: Date().addingTimeInterval(20))
             let station = actual.station, aos = actual.aos, los = actual.los, look = actual.look
             #expect(aos > Date().addingTimeInterval(3) && abs(los.timeIntervalSince(aos) - span) < 3, "pass \(aos)–\(los), template \(span) s")
-            let config = try scratch.write("gsd.yaml", """
-                station:
-                  name: live-test
-                  location: { latitude: \(station.latitude), longitude: \(station.longitude), altitude: 0 }
-                hardware:
-                  source: rtl_tcp
-                  rtl_tcp: { address: 127.0.0.1:\(server.port), sample_rate: \(Int(Self.rate)), gain: 30, tuning_offset: \(Int(Self.tuningOffset)) }
-                  rotctld: 127.0.0.1:\(rotctld.port)
-                  rigctld: 127.0.0.1:\(rigctld.port)
-                satellites: [42702]
-                tle: { files: [\(tle)] }
-                minimum_elevation: 80
-                schedule_hours: 0.05
-                data_dir: \(scratch.path)/data
-                """)
+            let config = try DaemonFixtures.liveConfiguration(
+                scratch: scratch, station: station, hardware: """
+                      source: rtl_tcp
+                      rtl_tcp: { address: 127.0.0.1:\(server.port), sample_rate: \(Int(Self.rate)), gain: 30, tuning_offset: \(Int(Self.tuningOffset)) }
+                      rotctld: 127.0.0.1:\(rotctld.port)
+                      rigctld: 127.0.0.1:\(rigctld.port)
+                    """)
             let configuration = try DaemonConfigurationParser.load(path: config)
             let store = try SQLitePassStore(path: scratch.file("data/gsd.sqlite"))
             let daemon = try GroundStationDaemon(
-                configuration: configuration, catalogue: try DaemonFixtures.catalogue, store: store, logger: DaemonFixtures.logger,
+                configuration: configuration, catalogue: catalogue, store: store, logger: DaemonFixtures.logger,
                 exitAfterSchedule: true)
             try await daemon.run()
 

@@ -8,26 +8,17 @@ import Testing
 @Suite(.timeLimit(.minutes(3))) struct DaemonLiveSourceFaultTests {
     static func runPass(port: UInt16) async throws -> (GroundStationDaemon, SQLitePassStore, DaemonScratch) {
         let scratch = try DaemonScratch()
-        let tle = DaemonFixtures.packageRoot.appendingPathComponent("examples/demo.tle").path
-        let elements = try #require(try TwoLineElements.parseMany(String(contentsOfFile: tle, encoding: .utf8), source: tle)
-            .map(\.meanElements).first { $0.noradID == 42702 })
-        let station = try HamlibDaemonTests.DaemonLivePassTests.subpoint(elements, at: Date().addingTimeInterval(15))
-        let config = try scratch.write("gsd.yaml", """
-            station:
-              name: faults
-              location: { latitude: \(station.latitude), longitude: \(station.longitude), altitude: 0 }
-            hardware:
-              source: rtl_tcp
-              rtl_tcp: { address: 127.0.0.1:\(port), sample_rate: 240000 }
-            satellites: [42702]
-            tle: { files: [\(tle)] }
-            minimum_elevation: 80
-            schedule_hours: 0.05
-            data_dir: \(scratch.path)/data
-            """)
+        // The catalogue first (slow in a debug build under a parallel suite): the pass is placed after it.
+        let catalogue = try DaemonFixtures.catalogue
+        let station = try HamlibDaemonTests.DaemonLivePassTests.subpoint(try DaemonFixtures.columbia, at: Date().addingTimeInterval(30))
+        let config = try DaemonFixtures.liveConfiguration(
+            scratch: scratch, station: station, hardware: """
+                  source: rtl_tcp
+                  rtl_tcp: { address: 127.0.0.1:\(port), sample_rate: 240000 }
+                """)
         let store = try SQLitePassStore(path: scratch.file("data/gsd.sqlite"))
         let daemon = try GroundStationDaemon(
-            configuration: try DaemonConfigurationParser.load(path: config), catalogue: try DaemonFixtures.catalogue, store: store,
+            configuration: try DaemonConfigurationParser.load(path: config), catalogue: catalogue, store: store,
             logger: DaemonFixtures.logger, exitAfterSchedule: true)
         try await daemon.run()
         return (daemon, store, scratch)
@@ -56,8 +47,10 @@ import Testing
     @Test func serverThatIsNotRTLTCPFailsThePass() async throws {
         let (listener, port) = try RawSocket.listen()
         let t = Thread {
-            // Answer every connection (the client may retry) with an HTTP error; ends 5 s after the last.
-            while let peer = try? listener.accept() {
+            // Answer every connection (the client may retry) with an HTTP error, for two minutes.
+            let end = Date().addingTimeInterval(120)
+            while Date() < end {
+                guard let peer = try? listener.accept(timeout: .seconds(1)) else { continue }
                 try? peer.send(Array("HTTP/1.1 400 Bad Request\r\n\r\n".utf8))
                 usleep(100_000)
             }
