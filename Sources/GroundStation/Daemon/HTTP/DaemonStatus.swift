@@ -9,7 +9,9 @@ enum DaemonStatus {
         switch c.hardware.source {
         case .file(let f): devices.append(.init(role: "receiver", kind: "file", address: "\(f.recordings.count) recordings, speed \(f.speed)"))
         case .rtlTCP(let r): devices.append(.init(role: "receiver", kind: "rtl_tcp", address: r.endpoint.description))
-        case .sdr(let r): devices.append(.init(role: "receiver", kind: "sdr", address: r.profile))
+        case .sdr(let r):
+            let address = r.soapyArguments.map { "soapy:\($0)" } ?? "profile \(r.profile)" + (r.serial.map { ", serial \($0)" } ?? "")
+            devices.append(.init(role: "receiver", kind: "sdr", address: address))
         }
         if let r = c.hardware.rotctld { devices.append(.init(role: "rotator", kind: "rotctld", address: r.description)) }
         if let r = c.hardware.rigctld { devices.append(.init(role: "radio", kind: "rigctld", address: r.description)) }
