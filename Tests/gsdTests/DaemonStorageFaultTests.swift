@@ -51,18 +51,21 @@ import Glibc
             let base = try await daemon.waitForURL()
             let deadline = ContinuousClock.now + .seconds(120)
             while ContinuousClock.now < deadline {
-                // 404 until the pass opens.
+                // 404 until the pass opens. us04's two good frames are 5 s apart (20 s at this speed): the
+                // disk fills after the first stored frame, well before the pass ends, however loaded the machine.
                 let frames = (try? await DaemonHTTP.items(base + "/api/passes/1/frames")) ?? []
-                if frames.count >= 2 {
+                if frames.count >= 1 {
                     seen = frames
                     break
                 }
                 try await Task.sleep(for: .milliseconds(100))
             }
-            try #require(seen.count >= 2, "no frames before the deadline:\n\(daemon.output)")
+            try #require(seen.count >= 1, "no frames before the deadline:\n\(daemon.output)")
             // The disk fills up mid-pass.
             let filler = data + "/filler"
             #expect(Self.fill(filler) > 0)
+            let open = try await DaemonHTTP.json(base + "/api/passes/1")
+            #expect(open["end"] == nil || open["end"] is NSNull, "the pass had ended before the disk filled: \(open)")
             var schedule: [String: Any] = [:]
             repeat {
                 #expect(daemon.poll() == nil, "the daemon died on a full disk:\n\(daemon.output.suffix(3000))")

@@ -205,6 +205,13 @@ public final class SampleRing: @unchecked Sendable {
     private static let spinChecks = 2_000
     private static let yieldChecks = 16
 
+    /// The smallest valid capacity (a power of two) holding `bytes`, and at least `minimum`.
+    public static func capacity(holding bytes: Int, minimum: Int = 2) -> Int {
+        var c = 2
+        while c < max(bytes, minimum) && c < (1 << 40) { c <<= 1 }
+        return c
+    }
+
     /// - Parameters:
     ///   - capacity: storage size in bytes, a power of two >= 2.
     ///   - policy: what the producer does when the ring is full.

@@ -42,6 +42,14 @@ import TelemetryDecode
         }
     }
 
+    @Test func capacityForABufferIsTheNextPowerOfTwo() throws {
+        #expect(SampleRing.capacity(holding: 4_800_000) == 1 << 23)
+        #expect(SampleRing.capacity(holding: 1 << 20) == 1 << 20)
+        #expect(SampleRing.capacity(holding: 100, minimum: 1 << 20) == 1 << 20)
+        #expect(SampleRing.capacity(holding: 0) == 2)
+        _ = try SampleRing(capacity: SampleRing.capacity(holding: 12_345), policy: .dropNewest)
+    }
+
     @Test func wrapAroundSplitsBothRegions() throws {
         let ring = try SampleRing(capacity: 16, policy: .block())
         #expect(try write(ring, Array(0..<10)) == 10)

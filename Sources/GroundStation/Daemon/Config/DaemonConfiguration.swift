@@ -56,13 +56,19 @@ public struct DaemonConfiguration: Sendable {
         /// The receiver is tuned this many hertz below the downlink, so the signal sits away from the
         /// DC spike of direct-conversion tuners.
         public var tuningOffset: Double = 0
+        /// Seconds of samples held between the receiver and the decoders (see `Source.bufferSeconds`).
+        public var bufferSeconds: Double = Source.defaultBufferSeconds
 
-        public init(endpoint: HamlibEndpoint, sampleRate: Double, gain: Double? = nil, ppm: Int = 0, tuningOffset: Double = 0) {
+        public init(
+            endpoint: HamlibEndpoint, sampleRate: Double, gain: Double? = nil, ppm: Int = 0, tuningOffset: Double = 0,
+            bufferSeconds: Double = Source.defaultBufferSeconds
+        ) {
             self.endpoint = endpoint
             self.sampleRate = sampleRate
             self.gain = gain
             self.ppm = ppm
             self.tuningOffset = tuningOffset
+            self.bufferSeconds = bufferSeconds
         }
     }
 
@@ -82,12 +88,14 @@ public struct DaemonConfiguration: Sendable {
         public var bandwidth: Double? = nil
         /// SoapySDR only: the samples asked of the driver (CS16/CF32 keep a 12-16-bit receiver's range).
         public var streamFormat: SoapySDRSampleSource.StreamFormat = .cs8
+        public var bufferSeconds: Double = Source.defaultBufferSeconds
 
         public init(
             profile: String, sampleRate: Double, gain: Double? = nil, serial: String? = nil, soapyArguments: String? = nil, ppm: Int = 0,
             tuningOffset: Double = 0, antenna: String? = nil, gainElements: [String: Double] = [:], bandwidth: Double? = nil,
-            streamFormat: SoapySDRSampleSource.StreamFormat = .cs8
+            streamFormat: SoapySDRSampleSource.StreamFormat = .cs8, bufferSeconds: Double = Source.defaultBufferSeconds
         ) {
+            self.bufferSeconds = bufferSeconds
             self.profile = profile
             self.sampleRate = sampleRate
             self.gain = gain
@@ -121,6 +129,19 @@ public struct DaemonConfiguration: Sendable {
             case .file: 0
             case .rtlTCP(let r): r.tuningOffset
             case .sdr(let s): s.tuningOffset
+            }
+        }
+
+        /// A live receiver never waits for the decoders: what they have not taken after this many seconds is
+        /// dropped (and counted). More absorbs a slow machine's bursts of load at the cost of memory
+        /// (rate × bytes per sample × seconds, rounded up to a power of two).
+        public static let defaultBufferSeconds = 10.0
+
+        public var bufferSeconds: Double {
+            switch self {
+            case .file: Self.defaultBufferSeconds
+            case .rtlTCP(let r): r.bufferSeconds
+            case .sdr(let s): s.bufferSeconds
             }
         }
 

@@ -114,17 +114,17 @@ public enum DaemonConfigurationParser {
             source = .file(.init(recordings: recordings, speed: speed, startDelay: delay, gap: gap))
         case "rtl_tcp":
             let r = try h.section("rtl_tcp")
-            try r.rejectUnknown(["address", "sample_rate", "gain", "ppm", "tuning_offset"])
+            try r.rejectUnknown(["address", "sample_rate", "gain", "ppm", "tuning_offset", "buffer_seconds"])
             let address = try r.string("address")
             guard let endpoint = HamlibEndpoint(parsing: address) else { throw r.error("address", "expected HOST:PORT, found '\(address)'") }
             let rate = try r.double("sample_rate")
             guard rate >= 225_000, rate <= 3_200_000 else { throw r.error("sample_rate", "must be within 225000...3200000 Hz") }
             source = .rtlTCP(.init(
                 endpoint: endpoint, sampleRate: rate, gain: try r.optionalDouble("gain"), ppm: try Self.ppm(r),
-                tuningOffset: try Self.tuningOffset(r, rate: rate)))
+                tuningOffset: try Self.tuningOffset(r, rate: rate), bufferSeconds: try Self.bufferSeconds(r)))
         case "sdr":
             let r = try h.section("sdr")
-            try r.rejectUnknown(["profile", "device", "sample_rate", "gain", "serial", "ppm", "tuning_offset", "antenna", "gains", "bandwidth", "stream_format"])
+            try r.rejectUnknown(["profile", "device", "sample_rate", "gain", "serial", "ppm", "tuning_offset", "antenna", "gains", "bandwidth", "stream_format", "buffer_seconds"])
             let rate = try r.double("sample_rate")
             guard rate > 0 else { throw r.error("sample_rate", "must be positive") }
             var soapy: String? = nil
@@ -154,7 +154,8 @@ public enum DaemonConfigurationParser {
             source = .sdr(.init(
                 profile: profile ?? "", sampleRate: rate, gain: try r.optionalDouble("gain"), serial: try r.optionalString("serial"),
                 soapyArguments: soapy, ppm: try Self.ppm(r), tuningOffset: try Self.tuningOffset(r, rate: rate),
-                antenna: try r.optionalString("antenna"), gainElements: gains, bandwidth: bandwidth, streamFormat: streamFormat))
+                antenna: try r.optionalString("antenna"), gainElements: gains, bandwidth: bandwidth, streamFormat: streamFormat,
+                bufferSeconds: try Self.bufferSeconds(r)))
         default:
             throw h.error("source", "must be file, rtl_tcp or sdr, not '\(kind)'")
         }
@@ -320,6 +321,12 @@ public enum DaemonConfigurationParser {
     }
 
     /// The signal must stay inside the sampled band with room for Doppler and its own width.
+    static func bufferSeconds(_ r: ConfigNode) throws(ConfigurationError) -> Double {
+        let v = try r.optionalDouble("buffer_seconds") ?? DaemonConfiguration.Source.defaultBufferSeconds
+        guard v >= 1, v <= 600 else { throw r.error("buffer_seconds", "must be within 1...600 seconds") }
+        return v
+    }
+
     static func tuningOffset(_ r: ConfigNode, rate: Double) throws(ConfigurationError) -> Double {
         let v = try r.optionalDouble("tuning_offset") ?? 0
         guard abs(v) <= rate * 0.4 else { throw r.error("tuning_offset", "must be within ±40 % of sample_rate (±\(Int(rate * 0.4)) Hz)") }

@@ -32,13 +32,17 @@ public struct PassRunner: Sendable {
         public var angles: LookAngleProvider?
         /// Hertz the receiver is tuned below the first transmitter's downlink.
         public var tuningOffset: Double
+        /// Seconds of samples the decoders may fall behind before the newest are dropped.
+        public var bufferSeconds: Double
         /// Opens the receiver tuned to a centre frequency.
         public var open: @Sendable (Double) throws -> LiveStream
 
         public init(
             satellite: Satellite, end: Date, angles: LookAngleProvider?, tuningOffset: Double,
+            bufferSeconds: Double = DaemonConfiguration.Source.defaultBufferSeconds,
             open: @escaping @Sendable (Double) throws -> LiveStream
         ) {
+            self.bufferSeconds = bufferSeconds
             self.satellite = satellite
             self.end = end
             self.angles = angles
@@ -172,10 +176,12 @@ public struct PassRunner: Sendable {
             FrequencyShifter(sampleRate: stream.sampleRate, profile: Self.dopplerProfile(
                 frequency: primary, angles: $0, from: streamStart, to: job.end))
         }
-        let plan = Playback(
+        var plan = Playback(
             format: stream.format, sampleRate: stream.sampleRate, receivers: receivers, shifter: shifter,
             overrun: .dropNewest, timeScale: 1, paced: true, frequency: centre, angles: job.angles,
             origin: "live from \(stream.hardware), tuned to \(Int(centre)) Hz")
+        plan.ringCapacity = SampleRing.capacity(
+            holding: Int(job.bufferSeconds * stream.sampleRate) * stream.format.bytesPerSample, minimum: 1 << 20)
         logger.info("receiving", metadata: ["pass": "\(record.id)", "hardware": "\(stream.hardware)", "centre": "\(Int(centre))",
                                             "until": "\(job.end)", "receivers": "\(receivers.count)"])
         // LOS ends the stream; the decoders then flush what they hold.
@@ -217,6 +223,8 @@ public struct PassRunner: Sendable {
         var receivers: [Receiver]
         var shifter: FrequencyShifter?
         var overrun: SampleRing.OverrunPolicy
+        /// Bytes of samples between the source and the decoders (a power of two).
+        var ringCapacity = 1 << 22
         /// Wall-clock seconds per second of signal (1 live, 1/speed for a paced recording).
         var timeScale: Double
         /// Whether frames arrive in (scaled) real time, so that a latency means something.
@@ -235,7 +243,7 @@ public struct PassRunner: Sendable {
             description: "gsd pass \(record.id): \(record.satellite) (NORAD \(record.norad)) at \(station), \(plan.origin)")
         let pipeline = try SamplePipeline<ReceivedFrame>(
             source: tap.tapping(source), chain: chain,
-            configuration: .init(ringCapacity: 1 << 22, overrun: plan.overrun, name: "gsd-pass-\(record.id)"))
+            configuration: .init(ringCapacity: plan.ringCapacity, overrun: plan.overrun, name: "gsd-pass-\(record.id)"))
         let playStart = Date()
         let clockStart = ContinuousClock.now
         let timeScale = plan.timeScale

@@ -306,7 +306,7 @@ public final class GroundStationDaemon: Service, Sendable {
         let profiles = try? HardwareProfileSet.load(directory: HardwareProfileSet.defaultDirectory())
         let logger = self.logger
         let job = PassRunner.LiveJob(
-            satellite: sat, end: p.end, angles: angles, tuningOffset: source.tuningOffset,
+            satellite: sat, end: p.end, angles: angles, tuningOffset: source.tuningOffset, bufferSeconds: source.bufferSeconds,
             open: { centre in
                 try LiveStreamOpener.open(source, centre: centre, profiles: profiles, onEvent: { logger.warning("\($0)") })
             })

@@ -26,6 +26,7 @@ private let invalidCases: [(String, String, String)] = [
     (minimalConfiguration.replacingOccurrences(of: "2048000", with: "100"), "hardware.rtl_tcp.sample_rate", "225000"),
     (minimalConfiguration.replacingOccurrences(of: "sample_rate: 2048000", with: "sample_rate: 2048000, tuning_offset: 900000"), "hardware.rtl_tcp.tuning_offset", "40 %"),
     (minimalConfiguration.replacingOccurrences(of: "sample_rate: 2048000", with: "sample_rate: 2048000, ppm: 5000"), "hardware.rtl_tcp.ppm", "-1000...1000"),
+    (minimalConfiguration.replacingOccurrences(of: "sample_rate: 2048000", with: "sample_rate: 2048000, buffer_seconds: 0.5"), "hardware.rtl_tcp.buffer_seconds", "1...600"),
     (minimalConfiguration.replacingOccurrences(of: "rtl_tcp: { address: 127.0.0.1:1234, sample_rate: 2048000 }", with: "sdr: { sample_rate: 2048000 }")
         .replacingOccurrences(of: "source: rtl_tcp", with: "source: sdr"), "hardware.sdr.profile", "device: soapy:ARGS"),
     (minimalConfiguration.replacingOccurrences(of: "rtl_tcp: { address: 127.0.0.1:1234, sample_rate: 2048000 }", with: "sdr: { device: airspy, sample_rate: 2048000 }")
@@ -72,7 +73,7 @@ private let invalidCases: [(String, String, String)] = [
     @Test func soapySDRSourceWithAntennaGainsAndBandwidth() throws {
         let text = Self.minimal.replacingOccurrences(of: "source: rtl_tcp", with: "source: sdr").replacingOccurrences(
             of: "rtl_tcp: { address: 127.0.0.1:1234, sample_rate: 2048000 }",
-            with: "sdr: { device: 'soapy:driver=airspy,serial=abc', sample_rate: 3000000, antenna: RX, gains: { LNA: 10, MIX: 5.5 }, bandwidth: 2500000, tuning_offset: -250000, ppm: -3 }")
+            with: "sdr: { device: 'soapy:driver=airspy,serial=abc', sample_rate: 3000000, antenna: RX, gains: { LNA: 10, MIX: 5.5 }, bandwidth: 2500000, tuning_offset: -250000, ppm: -3, buffer_seconds: 30 }")
         let c = try parse(text)
         guard case .sdr(let s) = c.hardware.source else {
             Issue.record("expected an sdr source")
@@ -82,6 +83,8 @@ private let invalidCases: [(String, String, String)] = [
         #expect(s.antenna == "RX" && s.gainElements == ["LNA": 10, "MIX": 5.5] && s.bandwidth == 2_500_000)
         #expect(s.tuningOffset == -250_000 && s.ppm == -3 && c.hardware.source.tuningOffset == -250_000)
         #expect(c.hardware.source.liveSampleRate == 3_000_000)
+        #expect(c.hardware.source.bufferSeconds == 30)
+        #expect(try parse(Self.minimal).hardware.source.bufferSeconds == DaemonConfiguration.Source.defaultBufferSeconds)
     }
 
     /// A live `sdr` source names a receiver profile that exists; the daemon refuses to start otherwise.

@@ -85,7 +85,8 @@ extension HamlibDaemonTests {
             let config = try DaemonFixtures.liveConfiguration(
                 scratch: scratch, station: station, hardware: """
                       source: rtl_tcp
-                      rtl_tcp: { address: 127.0.0.1:\(server.port), sample_rate: \(Int(Self.rate)), gain: 30, tuning_offset: \(Int(Self.tuningOffset)) }
+                      rtl_tcp: { address: 127.0.0.1:\(server.port), sample_rate: \(Int(Self.rate)), gain: 30, tuning_offset: \(Int(Self.tuningOffset)),
+                                 buffer_seconds: 60 }
                       rotctld: 127.0.0.1:\(rotctld.port)
                       rigctld: 127.0.0.1:\(rigctld.port)
                     """)
@@ -111,6 +112,8 @@ extension HamlibDaemonTests {
             #expect(good == (try IQReplayTests.expectedFrames("us04.wav")))
             // Received overhead: the look angles stored with each frame say so.
             #expect(frames.allSatisfy { ($0.elevation ?? 0) >= 79 && $0.time >= aos && $0.time <= los.addingTimeInterval(1) })
+            // A debug build on a loaded machine decodes slower than real time at times: the buffer holds the
+            // whole pass, so no sample is dropped and the decoders catch up after LOS.
             let ring = await daemon.state.ringTotals
             #expect(ring.bytesDropped == 0 && ring.bytesIn >= Int((los.timeIntervalSince(aos) - 2) * Self.rate * 2))
 
