@@ -16,7 +16,7 @@ struct TelemetryDefinitionLoader {
     static let fieldKeys: Set<String> = [
         "name", "type", "bits", "endian", "unit", "length", "length_prefix", "count", "until", "max", "fields",
         "on", "cases", "default", "scale", "divisor", "offset", "polynomial", "enum", "time", "encoding", "if",
-        "optional", "description", "options", "table", "value", "inline", "shift", "log10",
+        "optional", "description", "options", "table", "value", "inline", "shift", "log10", "expression", "patterns",
     ]
 
     mutating func add(file path: String) throws(CatalogueError) {
@@ -193,6 +193,25 @@ struct TelemetryDefinitionLoader {
             return .text(try length(f, endian: endian), encoding: e)
         case "struct": return .structure(try fieldList(m["fields"], file: f.file, key: f.prefix + "fields", endian: endian))
         case "none": return .nothing
+        case "voted_bits": return .votedBits(try checked(try bits(nil), 1...64))
+        case "closest":
+            guard let n = try f.optionalInt("length"), n >= 1 else { throw f.error("length", "missing or not a positive number of bytes") }
+            guard let list = m["patterns"] as? [Any], !list.isEmpty else {
+                throw f.error("patterns", "missing or not a list of {name: NAME, value: HEX}")
+            }
+            var patterns: [TelemetryPattern] = []
+            for (i, item) in list.enumerated() {
+                guard let pm = item as? [String: Any] else { throw f.error("patterns[\(i)]", "expected {name: NAME, value: HEX}") }
+                let pf = Fields(map: pm, file: f.file, prefix: f.prefix + "patterns[\(i)].")
+                let name = try pf.string("name")
+                guard !patterns.contains(where: { $0.name == name }) else { throw pf.error("name", "'\(name)' listed twice") }
+                let hex = try pf.string("value")
+                guard let bytes = Self.hexBytes(hex), bytes.count == n else {
+                    throw pf.error("value", "expected \(n) bytes as hex (the field's length)")
+                }
+                patterns.append(TelemetryPattern(name: name, bytes: bytes))
+            }
+            return .closest(length: n, patterns: patterns)
         case "const":
             let hex = try f.string("value")
             guard let bytes = Self.hexBytes(hex), !bytes.isEmpty else { throw f.error("value", "expected the constant bytes as hex, not '\(hex)'") }
@@ -287,7 +306,13 @@ struct TelemetryDefinitionLoader {
             }
             found.append(.table(values))
         }
-        guard found.count <= 1 else { throw f.error("(conversion)", "give only one of scale/divisor/offset, polynomial, enum, time, table") }
+        if m["expression"] != nil {
+            let text = try f.string("expression")
+            do { found.append(.expression(try TelemetryExpression(text))) } catch {
+                throw f.error("expression", "\(error) in '\(text)'")
+            }
+        }
+        guard found.count <= 1 else { throw f.error("(conversion)", "give only one of scale/divisor/offset, polynomial, enum, time, table, expression") }
         return found.first
     }
 

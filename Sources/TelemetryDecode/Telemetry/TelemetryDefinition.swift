@@ -133,6 +133,23 @@ public indirect enum TelemetryFieldKind: Sendable, Hashable {
     case select([TelemetryFieldKind])
     /// Nothing is read; the value is absent (a switch case that carries no data).
     case nothing
+    /// Bits sent one per byte for robustness (SMOG-P signalling flags): each byte reads 1 when more than half of
+    /// its bits are set; `bits` bytes give a `bits`-bit unsigned integer, most significant first.
+    case votedBits(Int)
+    /// `length` bytes compared bit by bit with known sequences (e.g. a PRBS that tells a link's direction):
+    /// a structure with the closest one (`match`, an enumeration over the list, first wins a tie),
+    /// its `bit_errors` and `bit_error_rate`.
+    case closest(length: Int, patterns: [TelemetryPattern])
+}
+
+/// A named byte sequence a `closest` field compares with.
+public struct TelemetryPattern: Sendable, Hashable {
+    public var name: String
+    public var bytes: [UInt8]
+    public init(name: String, bytes: [UInt8]) {
+        self.name = name
+        self.bytes = bytes
+    }
 }
 
 extension TelemetryFieldKind {
@@ -173,6 +190,8 @@ public enum TelemetryConversion: Sendable, Hashable {
     case shiftedLinear(bits: Int, scale: Double, divisor: Double, offset: Double)
     /// The raw number indexes a table of values (e.g. power level settings); outside the table it stays raw.
     case table([Double])
+    /// A formula of the raw number; where it is not a finite number (outside the curve's domain) the value stays raw.
+    case expression(TelemetryExpression)
 
     /// The engineering value of a raw number.
     public func apply(_ raw: TelemetryValue) -> TelemetryValue {
@@ -203,6 +222,9 @@ public enum TelemetryConversion: Sendable, Hashable {
         case .table(let values):
             guard let i = raw.integer, i >= 0, i < values.count else { return raw }
             return .real(values[Int(i)])
+        case .expression(let formula):
+            guard let x = raw.number, let y = formula.evaluate(x) else { return raw }
+            return .real(y)
         }
     }
 }

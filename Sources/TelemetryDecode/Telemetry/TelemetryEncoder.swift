@@ -117,6 +117,18 @@ public struct TelemetryEncoder {
             throw firstError ?? TelemetryEncodeError(field: name, problem: "no option fits")
         case .nothing:
             break
+        case .votedBits(let bits):
+            guard case .unsigned(let u) = v else { throw mismatch(name, "an unsigned integer", v) }
+            if slot >= 0 { slots[slot] = Int64(truncatingIfNeeded: u) }
+            for k in stride(from: bits - 1, through: 0, by: -1) { writer.write(bytes: [u >> UInt64(k) & 1 == 1 ? 0xFF : 0x00]) }
+        case .closest(let length, let patterns):
+            // The matched pattern with its first `bit_errors` bits inverted.
+            guard case .enumerated(let index, _)? = v["match"], patterns.indices.contains(Int(index)),
+                  case .unsigned(let errors)? = v["bit_errors"], errors <= UInt64(length * 8)
+            else { throw mismatch(name, "a structure with match and bit_errors", v) }
+            var bytes = patterns[Int(index)].bytes
+            for bit in 0..<Int(errors) { bytes[bit / 8] ^= 0x80 >> UInt8(bit % 8) }
+            writer.write(bytes: bytes)
         }
     }
 }

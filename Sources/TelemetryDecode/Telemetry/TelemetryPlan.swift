@@ -58,6 +58,8 @@ indirect enum PlanKind: Sendable {
     case choice(slot: Int, cases: [Int64: PlanKind], fallback: PlanKind?)
     case select([PlanKind])
     case nothing
+    case votedBits(Int)
+    case closest(length: Int, patterns: [TelemetryPattern])
 }
 
 enum PlanLength: Sendable {
@@ -228,6 +230,20 @@ private struct PlanCompiler {
             return (.select(compiled), nil)
         case .nothing:
             return (.nothing, nil)
+        case .votedBits(let bits):
+            guard (1...64).contains(bits) else { throw TelemetryPlanError(field: path, problem: "bits must be in 1...64, not \(bits)") }
+            return (.votedBits(bits), .slot(newSlot()))
+        case .closest(let length, let patterns):
+            guard length >= 1 else { throw TelemetryPlanError(field: path, problem: "length must be at least 1") }
+            guard !patterns.isEmpty else { throw TelemetryPlanError(field: path, problem: "needs at least one pattern") }
+            var names = Set<String>()
+            for p in patterns {
+                guard p.bytes.count == length else {
+                    throw TelemetryPlanError(field: path, problem: "pattern '\(p.name)' has \(p.bytes.count) bytes, length is \(length)")
+                }
+                guard names.insert(p.name).inserted else { throw TelemetryPlanError(field: path, problem: "pattern '\(p.name)' listed twice") }
+            }
+            return (.closest(length: length, patterns: patterns), nil)
         }
     }
 

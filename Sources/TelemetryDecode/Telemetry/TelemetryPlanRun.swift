@@ -154,6 +154,26 @@ struct PlanRun {
             throw firstError ?? fail(name, at: start, "no option fits")
         case .nothing:
             return .absent
+        case .votedBits(let bits):
+            try need(bits * 8, name)
+            var v: UInt64 = 0
+            for b in reader.readBytes(bits) { v = v << 1 | (b.nonzeroBitCount > 4 ? 1 : 0) }
+            if slot >= 0 { slots[slot] = Int64(truncatingIfNeeded: v) }
+            return .unsigned(v)
+        case .closest(let length, let patterns):
+            try need(length * 8, name)
+            let got = reader.readBytes(length)
+            var best = (index: 0, errors: Int.max)
+            for (k, p) in patterns.enumerated() {
+                var errors = 0
+                for (a, b) in zip(got, p.bytes) { errors += (a ^ b).nonzeroBitCount }
+                if errors < best.errors { best = (k, errors) }
+            }
+            return .structure([
+                TelemetryNode(name: "match", value: .enumerated(raw: Int64(best.index), name: patterns[best.index].name)),
+                TelemetryNode(name: "bit_errors", value: .unsigned(UInt64(best.errors))),
+                TelemetryNode(name: "bit_error_rate", value: .real(Double(best.errors) / Double(length * 8))),
+            ])
         }
     }
 

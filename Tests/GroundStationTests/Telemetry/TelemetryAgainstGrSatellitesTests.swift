@@ -24,12 +24,12 @@ import Testing
         "by701", "lilacsat1",
         // S-NET frame header (+ EPS/ADCS telemetry by function code)
         "snet_a",
+        // UPMSat 2 housekeeping (12-bit readings with piecewise calibration formulas)
+        "upmsat_2",
     ]
 
     /// Recordings with a printed parse that gsd does not compare yet, and why.
-    static let notCovered: [String: String] = [
-        "upmsat_2": "UPMSat 2 temperature calibrations are piecewise square-root curves, which the definition format cannot express yet",
-    ]
+    static let notCovered: [String: String] = [:]
 
     /// gr-satellites name → gsd name per recording, where gsd's definition names a field differently (the
     /// definitions otherwise keep gr-satellites' field names).
@@ -88,17 +88,7 @@ import Testing
             frames = Self.kissPackets(stream).map { (transmitter, $0) }
         }
         var decodings: [(hex: String, decoding: TelemetryDecoding)] = []
-        // Transmitters without a telemetry definition in the catalogue (SMOG-P/ATL-1 signalling packets,
-        // which gr-satellites prints as "Signalling packet: mode ..., rate ..., coding ...") are a known gap.
-        let undefined = Set(frames.map(\.transmitter).filter {
-            service.catalogue.satellite(norad: norad)?.telemetryDefinitions(transmitter: $0).isEmpty == true
-        })
-        if !undefined.isEmpty {
-            withKnownIssue("no gsd telemetry definition for \(undefined.sorted()) of \(recording)") {
-                Issue.record("\(frames.filter { undefined.contains($0.transmitter) }.count) frame(s) not compared")
-            }
-        }
-        for f in frames where !undefined.contains(f.transmitter) {
+        for f in frames {
             let d = try #require(service.decode(norad: norad, transmitter: f.transmitter, frame: f.bytes),
                                  "\(recording): catalogue has no telemetry definition for NORAD \(norad) '\(f.transmitter)'")
             decodings.append((f.bytes.map { String(format: "%02x", $0) }.joined(), d))
@@ -122,6 +112,20 @@ import Testing
             }
         }
         #expect(matched == printed.count, "\(recording): \(matched) of \(printed.count) printed containers matched")
+
+        // SMOG-P/ATL-1 signalling packets are printed as one line each, not as a container.
+        for line in text.split(separator: "\n") where line.hasPrefix("Signalling packet: ") {
+            let found = decodings.contains { Self.signallingLine($0.decoding.value) == String(line) }
+            #expect(found, "\(recording): no frame decodes to '\(line)'; gsd: \(decodings.compactMap { Self.signallingLine($0.decoding.value) })")
+        }
+    }
+
+    /// gr-satellites' line for a signalling packet, from gsd's decoded fields (nil for other packets).
+    static func signallingLine(_ v: TelemetryValue) -> String? {
+        guard case .enumerated(_, let mode?)? = v.value(at: "mode.match"), let ber = v.value(at: "mode.bit_error_rate")?.number,
+              let rate = v["rate"]?.number, case .enumerated(_, let coding?)? = v["coding"]
+        else { return nil }
+        return "Signalling packet: mode \(mode), BER \(String(format: "%.4f", ber)), rate \(Int(rate)) baud, coding \(coding)"
     }
 
     /// Recordings whose frames carry a KISS byte stream (gr-satellites KISS-decodes them before its telemetry

@@ -28,14 +28,49 @@ import Testing
         }
         // GOMX-1's catalogue entry points at its beacon definition.
         #expect(service.catalogue.satellite(norad: 39430)?.telemetryDefinitions(transmitter: nil) == ["gomx-1"])
-        // ATL-1: its signalling transmitter has no telemetry key, so its frames get no definition (not the
-        // data transmitters' smog-p layout); unknown or no transmitter: every transmitter's definitions.
+        // ATL-1: its signalling transmitter has its own layout (not the data transmitters' smog-p); unknown or
+        // no transmitter: every transmitter's definitions.
         let atl1 = try #require(service.catalogue.satellite(named: "ATL-1"))
-        #expect(atl1.telemetryDefinitions(transmitter: "1k25 FSK signalling") == [])
+        #expect(atl1.telemetryDefinitions(transmitter: "1k25 FSK signalling") == ["smog-p-signalling"])
         #expect(atl1.telemetryDefinitions(transmitter: "5k FSK long RA FEC") == ["smog-p"])
-        #expect(atl1.telemetryDefinitions(transmitter: nil) == ["smog-p"])
-        #expect(atl1.telemetryDefinitions(transmitter: "no such transmitter") == ["smog-p"])
-        #expect(service.decode(norad: atl1.norad, transmitter: "1k25 FSK signalling", frame: [UInt8](repeating: 0, count: 64)) == nil)
+        #expect(atl1.telemetryDefinitions(transmitter: nil) == ["smog-p", "smog-p-signalling"])
+        #expect(atl1.telemetryDefinitions(transmitter: "no such transmitter") == ["smog-p", "smog-p-signalling"])
+    }
+
+    /// A signalling packet: the closest PRBS (direction) with its bit errors, and the voted rate and coding bits.
+    @Test func smogPSignallingPacket() throws {
+        let root = SharedFiles.packageRoot.appendingPathComponent("catalogue").path
+        let service = try TelemetryService.load(catalogue: root)
+        let rx = "6d08f7835d9e5982c0fd1dcaad3b5bebd493e14a04d228ddf90153d2e66c5b256531c57ce7f138612d5c033ac68890db8c8c42f3517543a08393"
+        let tx = "5c2f2a5cadd532fe851ddce8bce5137ebabd9d4431513c92266cf36898daa3ba7f84863295ac8d4e668b7f7be014e23c494532e45c44f56d2d0a"
+        // RX PRBS with 3 bit errors; rate 011 (5000 Bd) and coding 100 (RA 514,256) sent as bytes with a few
+        // flipped bits each (majority vote).
+        var frame = try #require(TelemetryLibraryTests.hexBytes(rx + "07f7ef" + "fe0110"))
+        frame[0] ^= 0x01
+        frame[30] ^= 0x81
+        let d = try #require(service.decode(norad: 44830, transmitter: "1k25 FSK signalling", frame: frame))
+        #expect(d.error == nil && d.definition == "smog-p-signalling")
+        #expect(d.value.value(at: "mode.match") == .enumerated(raw: 0, name: "RX"))
+        #expect(d.value.value(at: "mode.bit_errors") == .unsigned(3))
+        #expect(d.value.value(at: "mode.bit_error_rate") == .real(3.0 / 464))
+        #expect(d.value["rate"] == .real(5000))
+        #expect(d.value["coding"] == .enumerated(raw: 4, name: "RA (514, 256)"))
+        // The TX PRBS, rate 12500 Bd (100) and coding 0 (RX).
+        let txFrame = try #require(TelemetryLibraryTests.hexBytes(tx + "ff0000000000"))
+        let t = try #require(service.decode(norad: 47964, transmitter: "1k25 FSK signalling", frame: txFrame))
+        #expect(t.value.value(at: "mode.match") == .enumerated(raw: 1, name: "TX") && t.value.value(at: "mode.bit_errors") == .unsigned(0))
+        #expect(t.value["rate"] == .real(12500) && t.value["coding"] == .enumerated(raw: 0, name: "RX"))
+        // A rate index past the table keeps its raw number; a short packet is not this layout.
+        let oddFrame = try #require(TelemetryLibraryTests.hexBytes(rx + "ffffff000000"))
+        let odd = try #require(service.decode(norad: 44832, transmitter: "1k25 FSK signalling", frame: oddFrame))
+        #expect(odd.value["rate"] == .unsigned(7))
+        #expect(service.decode(norad: 44832, transmitter: "1k25 FSK signalling", frame: Array(frame.prefix(40))) == nil)
+    }
+
+    static func hexBytes(_ hex: String) -> [UInt8]? {
+        let u = Array(hex.utf8)
+        guard u.count % 2 == 0 else { return nil }
+        return stride(from: 0, to: u.count, by: 2).compactMap { UInt8(String(decoding: u[$0..<$0 + 2], as: UTF8.self), radix: 16) }
     }
 
     @Test func referencesAcrossFilesAndShorthands() throws {
@@ -78,6 +113,12 @@ import Testing
             (["a.yml": "name: a\nfields:\n  - {name: x, type: bytes, length: later}\n  - {name: later, type: uint8}\n"], "a.yml", "fields"),
             (["a.yml": "name: a\nfields:\n  - {name: x, type: switch, on: y, cases: {one: uint8}}\n"], "a.yml", "fields[0].cases.one"),
             (["a.yml": "name: a\nfields:\n  - {name: x, type: uint8, scale: 2, enum: {1: A}}\n"], "a.yml", "fields[0].(conversion)"),
+            (["a.yml": "name: a\nfields:\n  - {name: x, type: uint8, expression: \"sqrt(raw\"}\n"], "a.yml", "fields[0].expression"),
+            (["a.yml": "name: a\nfields:\n  - {name: x, type: uint8, expression: \"raw * k\"}\n"], "a.yml", "fields[0].expression"),
+            (["a.yml": "name: a\nfields:\n  - {name: x, type: voted_bits}\n"], "a.yml", "fields[0].bits"),
+            (["a.yml": "name: a\nfields:\n  - {name: x, type: closest, length: 2, patterns: [{name: A, value: '00'}]}\n"], "a.yml", "fields[0].patterns[0].value"),
+            (["a.yml": "name: a\nfields:\n  - {name: x, type: closest, length: 1, patterns: [{name: A, value: '00'}, {name: A, value: ff}]}\n"], "a.yml", "fields[0].patterns[1].name"),
+            (["a.yml": "name: a\nfields:\n  - {name: x, type: closest, patterns: [{name: A, value: '00'}]}\n"], "a.yml", "fields[0].length"),
         ]
         for c in cases {
             guard case .invalid(let file, let key, let problem)? = error(c.files) else {

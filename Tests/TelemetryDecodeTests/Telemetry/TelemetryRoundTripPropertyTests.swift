@@ -26,7 +26,7 @@ import Testing
 
         /// A scalar kind and a value for it.
         mutating func scalar() -> (TelemetryFieldKind, TelemetryValue) {
-            switch int(0...5) {
+            switch int(0...7) {
             case 0:
                 let n = int(1...64)
                 let endian: TelemetryEndian = n % 8 == 0 && bool() ? .little : .big
@@ -50,6 +50,16 @@ import Testing
             case 4:
                 let n = int(0...8)
                 return (.bytes(.fixed(n)), .bytes((0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next()) }))
+            case 5:
+                let n = int(1...8)
+                return (.votedBits(n), .unsigned(bits(n)))
+            case 6:
+                // Two distinct patterns; the value names one, with fewer bit errors than half their distance.
+                let n = int(1...6)
+                let a = (0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+                let kind = TelemetryFieldKind.closest(length: n, patterns: [
+                    TelemetryPattern(name: "A", bytes: a), TelemetryPattern(name: "B", bytes: a.map { ~$0 })])
+                return (kind, closestValue(length: n))
             default:
                 let n = int(1...6)
                 let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".utf8)
@@ -135,6 +145,15 @@ import Testing
             return (specs, nodes)
         }
 
+        mutating func closestValue(length n: Int) -> TelemetryValue {
+            let index = int(0...1), errors = int(0...(n * 8 - 1) / 2)
+            return .structure([
+                TelemetryNode(name: "match", value: .enumerated(raw: Int64(index), name: index == 0 ? "A" : "B")),
+                TelemetryNode(name: "bit_errors", value: .unsigned(UInt64(errors))),
+                TelemetryNode(name: "bit_error_rate", value: .real(Double(errors) / Double(n * 8))),
+            ])
+        }
+
         /// Another random value of a scalar kind.
         mutating func value(for kind: TelemetryFieldKind) -> TelemetryValue {
             switch kind {
@@ -145,6 +164,8 @@ import Testing
             case .float(let n, _):
                 return n == 32 ? .real(Double(Float(Int16(truncatingIfNeeded: rng.next())) / 8)) : .real(Double(Int32(truncatingIfNeeded: rng.next())) / 7)
             case .flag: return .flag(bool())
+            case .votedBits(let n): return .unsigned(bits(n))
+            case .closest(let n, _): return closestValue(length: n)
             case .bytes(.fixed(let n)): return .bytes((0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next()) })
             case .text(.fixed(let n), let e): return .text(String(repeating: "Q", count: e == .ax25 ? int(1...6) : n))
             case .structure(let fields):
