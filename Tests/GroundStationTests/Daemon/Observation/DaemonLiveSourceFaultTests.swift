@@ -5,12 +5,26 @@ import Testing
 /// rtl_tcp peers that misbehave during a live pass: one that accepts and never speaks, one that answers
 /// with something that is not rtl_tcp. The pass fails with a message naming the endpoint and the problem,
 /// is closed in the store, and the daemon goes on (here: finishes its schedule) instead of hanging.
-@Suite(.timeLimit(.minutes(3))) struct DaemonLiveSourceFaultTests {
+@Suite(.timeLimit(.minutes(6))) struct DaemonLiveSourceFaultTests {
+    /// Places a pass 40 s out and runs the daemon until its schedule is done. On a machine so loaded that the
+    /// daemon predicted only after that pass had ended (an empty schedule, no problem), it is placed again.
     static func runPass(port: UInt16) async throws -> (GroundStationDaemon, SQLitePassStore, DaemonScratch) {
+        for attempt in 1...3 {
+            let run = try await runPassOnce(port: port)
+            let schedule = await run.0.state.schedule, problems = await run.0.state.scheduleProblems
+            let missed = schedule.isEmpty && problems.isEmpty
+            if !missed || attempt == 3 { return run }
+            try await run.1.close()
+            run.2.remove()
+        }
+        fatalError("unreachable")
+    }
+
+    static func runPassOnce(port: UInt16) async throws -> (GroundStationDaemon, SQLitePassStore, DaemonScratch) {
         let scratch = try DaemonScratch()
         // The catalogue first (slow in a debug build under a parallel suite): the pass is placed after it.
         let catalogue = try DaemonFixtures.catalogue
-        let station = try HamlibDaemonTests.DaemonLivePassTests.subpoint(try DaemonFixtures.columbia, at: Date().addingTimeInterval(30))
+        let station = try HamlibDaemonTests.DaemonLivePassTests.subpoint(try DaemonFixtures.columbia, at: Date().addingTimeInterval(40))
         let config = try DaemonFixtures.liveConfiguration(
             scratch: scratch, station: station, hardware: """
                   source: rtl_tcp
