@@ -3,7 +3,8 @@
 
 Only facts carry over (names, NORAD ids, frequencies, modulations, baud rates, framing parameters);
 the output is gsd's own format. Transmitters whose framing gsd does not handle are left out, and a
-satellite with none left is skipped.
+satellite with none left is skipped. Keys gsd adds to an existing entry (telemetry definitions, a
+framing variant) are kept when the entry is rewritten.
 
 Usage: scripts/import-satyaml.py SATYAML_DIR [SATYAML_DIR ...]
   e.g. Debian's gr-satellites package: /usr/lib/python3/dist-packages/satellites/satyaml
@@ -25,7 +26,16 @@ SUPPORTED_FRAMINGS = {
     "IDEASSat",
     "Reaktor Hello World",
     "S-NET",
+    "NGHam", "NGHam no Reed Solomon",
+    "SMOG-P RA", "SMOG-1 RA", "SMOG-P Signalling", "SMOG-1 Signalling",
+    "Mobitex", "Mobitex-NX",
 }
+# Satellites whose framing differs from the standard one in ways SatYAML does not record (gr-satellites
+# keeps these in code): name -> framing variant.
+VARIANTS = {"BEESAT-1": "BEESAT-1", "BEESAT-9": "BEESAT-9"}
+# Keys only gsd writes, carried over from an existing entry: per transmitter, and per satellite.
+GSD_TRANSMITTER_KEYS = ("telemetry", "variant")
+GSD_SATELLITE_KEYS = ("telemetry",)
 SUPPORTED_MODULATIONS = {"FSK", "AFSK", "BPSK", "DBPSK", "GFSK", "GMSK", "FSK subaudio"}
 # SatYAML key -> gsd key; values are copied as they are.
 KEYS = {
@@ -52,11 +62,29 @@ def convert(sat):
                 if k == "frequency":
                     v = int(round(float(v)))
                 t[key] = v
+        if sat["name"] in VARIANTS and str(tx.get("framing", "")).startswith("Mobitex"):
+            t["variant"] = VARIANTS[sat["name"]]
         txs.append(t)
     if not txs:
         return None
     out["transmitters"] = txs
     return out
+
+
+def keep(entry, path):
+    """Carries gsd's own keys over from the entry already at `path`."""
+    if not os.path.exists(path):
+        return
+    with open(path) as fh:
+        old = yaml.safe_load(fh) or {}
+    for k in GSD_SATELLITE_KEYS:
+        if k in old and k not in entry:
+            entry[k] = old[k]
+    previous = {t.get("name"): t for t in old.get("transmitters") or []}
+    for t in entry["transmitters"]:
+        for k in GSD_TRANSMITTER_KEYS:
+            if k in previous.get(t["name"], {}) and k not in t:
+                t[k] = previous[t["name"]][k]
 
 
 def filename(name):
@@ -79,7 +107,9 @@ def main():
             c = convert(sat)
             if c is None:
                 continue
-            with open(os.path.join(dest, filename(c["name"])), "w") as fh:
+            path = os.path.join(dest, filename(c["name"]))
+            keep(c, path)
+            with open(path, "w") as fh:
                 fh.write("# gsd satellite catalogue entry (facts from gr-satellites SatYAML)\n")
                 yaml.safe_dump(c, fh, sort_keys=False, allow_unicode=True, width=120)
             written += 1

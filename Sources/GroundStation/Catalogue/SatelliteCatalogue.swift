@@ -108,6 +108,7 @@ public struct SatelliteCatalogue: Sendable {
         spec.frameSize = try f.optionalInt("frame_size")
         spec.convolutional = try f.optionalString("convolutional")
         spec.scrambler = try f.optionalString("scrambler")
+        spec.variant = try f.optionalString("variant")
         if modulation == .afsk && (spec.afCarrier == nil || spec.deviation == nil) {
             throw f.error(spec.afCarrier == nil ? "af_carrier" : "deviation", "required for AFSK")
         }

@@ -163,6 +163,9 @@ extension CRCAlgorithm {
     /// CRC-16/IBM-3740 (CCITT-FALSE): the CCSDS TM frame error control field.
     public static let ibm3740 = CRCAlgorithm(
         name: "CRC-16/IBM-3740", width: 16, polynomial: 0x1021, initial: 0xFFFF, reflected: false, xorOut: 0)
+    /// CRC-16/XMODEM (CCITT with a zero start): Mobitex callsigns, ESEO.
+    public static let xmodem = CRCAlgorithm(
+        name: "CRC-16/XMODEM", width: 16, polynomial: 0x1021, initial: 0, reflected: false, xorOut: 0)
     /// CRC-16/KERMIT.
     public static let kermit = CRCAlgorithm(
         name: "CRC-16/KERMIT", width: 16, polynomial: 0x1021, initial: 0, reflected: true, xorOut: 0)

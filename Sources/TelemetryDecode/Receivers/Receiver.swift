@@ -13,14 +13,12 @@ public struct ReceivedFrame: Sendable, Hashable {
 }
 
 public enum ReceiverError: Error, Sendable, Hashable, CustomStringConvertible {
-    case unsupportedFraming(Framing)
     case unsupportedModulation(Modulation, input: String)
     case sampleRateTooLow(rate: Double, baud: Double)
     case missingParameter(String, transmitter: String)
 
     public var description: String {
         switch self {
-        case .unsupportedFraming(let f): "framing '\(f.rawValue)' has no deframer yet"
         case .unsupportedModulation(let m, let input): "modulation '\(m.rawValue)' is not supported for \(input) input yet"
         case .sampleRateTooLow(let r, let b): "sample rate \(r) Hz is too low for \(b) Bd (need at least 2 samples per symbol)"
         case .missingParameter(let p, let t): "transmitter '\(t)' needs \(p)"

@@ -88,7 +88,14 @@ public enum ReceiverFactory {
             return SMOGRADeframer(.init(frameSize: size, smog1: spec.framing == .smog1RA))
         case .smogPSignalling: return SMOGPSignallingDeframer()
         case .smog1Signalling: return SMOGPSignallingDeframer(.init(smog1: true, framing: "SMOG-1 Signalling"))
-        default: throw .unsupportedFraming(spec.framing)
+        case .mobitex, .mobitexNX:
+            let variant = try spec.variant.map { (v) throws(ReceiverError) in
+                guard let known = MobitexDeframer.Variant(rawValue: v) else {
+                    throw .missingParameter("a Mobitex variant (\(MobitexDeframer.Variant.allCases.map(\.rawValue).joined(separator: ", "))), not '\(v)'", transmitter: spec.name)
+                }
+                return known
+            } ?? .standard
+            return MobitexDeframer(.init(nx: spec.framing == .mobitexNX, variant: variant))
         }
     }
 }

@@ -35,6 +35,8 @@ public enum Framing: String, Sendable, Hashable, CaseIterable {
     case smog1RA = "SMOG-1 RA"
     case smogPSignalling = "SMOG-P Signalling"
     case smog1Signalling = "SMOG-1 Signalling"
+    case mobitex = "Mobitex"
+    case mobitexNX = "Mobitex-NX"
 }
 
 /// Everything the receive chain needs to know about one transmitter: plain data from the catalogue
@@ -59,6 +61,8 @@ public struct TransmitterSpec: Sendable, Hashable {
     /// Convolutional code variant ("CCSDS", "NASA-DSN").
     public var convolutional: String?
     public var scrambler: String?
+    /// A satellite's own flavour of a framing (Mobitex: "BEESAT-1" without callsign, "BEESAT-9" with 32 blocks).
+    public var variant: String?
 
     public init(
         name: String, frequency: Double? = nil, modulation: Modulation, baudRate: Double, framing: Framing,

@@ -113,9 +113,11 @@ extension HamlibDaemonTests {
             // Received overhead: the look angles stored with each frame say so.
             #expect(frames.allSatisfy { ($0.elevation ?? 0) >= 79 && $0.time >= aos && $0.time <= los.addingTimeInterval(1) })
             // A debug build on a loaded machine decodes slower than real time at times: the buffer holds the
-            // whole pass, so no sample is dropped and the decoders catch up after LOS.
+            // whole pass, so no sample is dropped and the decoders catch up after LOS. Received: the pass from
+            // AOS to LOS, less what a starved connection (both ends in this process) had not read at LOS.
             let ring = await daemon.state.ringTotals
-            #expect(ring.bytesDropped == 0 && ring.bytesIn >= Int((los.timeIntervalSince(aos) - 2) * Self.rate * 2))
+            #expect(ring.bytesDropped == 0, "\(ring)")
+            #expect(ring.bytesIn >= Int((los.timeIntervalSince(aos) - 6) * Self.rate * 2), "\(ring), pass \(los.timeIntervalSince(aos)) s")
 
             // The radio was last retuned near LOS for the Doppler there (1 s retune interval) ...
             let radio = RadioClient(endpoint: rigctld.endpoint)
