@@ -29,6 +29,8 @@ SUPPORTED_FRAMINGS = {
     "NGHam", "NGHam no Reed Solomon",
     "SMOG-P RA", "SMOG-1 RA", "SMOG-P Signalling", "SMOG-1 Signalling",
     "Mobitex", "Mobitex-NX",
+    "SanoSat",
+    "USP",
 }
 # Satellites whose framing differs from the standard one in ways SatYAML does not record (gr-satellites
 # keeps these in code): name -> framing variant.

@@ -83,7 +83,7 @@ public struct Receiver: Sendable {
         real.removeAll(keepingCapacity: true)
         front.process(samples, into: &real)
         iqFront = front
-        var audio = real
+        let audio = real
         audio.withUnsafeBufferPointer { process(real: $0, into: &frames) }
         real = audio
     }

@@ -96,6 +96,8 @@ public enum ReceiverFactory {
                 return known
             } ?? .standard
             return MobitexDeframer(.init(nx: spec.framing == .mobitexNX, variant: variant))
+        case .sanoSat: return SanoSatDeframer()
+        case .usp: return USPDeframer()
         }
     }
 }

@@ -37,6 +37,8 @@ public enum Framing: String, Sendable, Hashable, CaseIterable {
     case smog1Signalling = "SMOG-1 Signalling"
     case mobitex = "Mobitex"
     case mobitexNX = "Mobitex-NX"
+    case sanoSat = "SanoSat"
+    case usp = "USP"
 }
 
 /// Everything the receive chain needs to know about one transmitter: plain data from the catalogue
