@@ -104,4 +104,26 @@ import Glibc
         daemon.signal(SIGTERM)
         #expect(try await daemon.waitExit(timeout: .seconds(30)) == 0, "\(daemon.output.suffix(3000))")
     }
+
+    /// A data folder on a read-only file system (a mount gone read-only, a misconfigured volume): the daemon
+    /// refuses to start, naming the folder and the reason, instead of failing later or crashing. (A file
+    /// system cannot be remounted read-only under a running daemon: Linux refuses while files are open for
+    /// writing, so mid-pass write failures are what the disk-full test covers.)
+    @Test(.enabled(if: canMountTmpfs, "cannot mount a tmpfs here (needs root with CAP_SYS_ADMIN)"))
+    func readOnlyDataFolderIsRefusedAtStart() async throws {
+        let scratch = try DaemonEndToEndTests.Scratch()
+        let data = scratch.file("data")
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        let mount = try ChildProcess.run(["mount", "-t", "tmpfs", "-o", "size=1m,ro", "tmpfs", data], timeout: .seconds(20))
+        try #require(mount.status == 0, "mount: \(mount.stderr)")
+        defer { _ = try? ChildProcess.run(["umount", "-l", data], timeout: .seconds(20)) }
+        let config = try DaemonEndToEndTests.config(scratch, [("us04.wav", 42702)], speed: 0)
+        for folder in [data, data + "/station/db"] {
+            let daemon = try DaemonProcess(arguments: ["run", "--config", config, "--data-dir", folder, "--listen", "127.0.0.1:0"], outputPath: scratch.file("log-ro"))
+            defer { daemon.kill(SIGKILL) }
+            let status = try await daemon.waitExit(timeout: .seconds(60))
+            #expect(status != 0 && status != nil)
+            #expect(daemon.output.contains("folder \(data) is not writable: Read-only file system"), "\(daemon.output.suffix(2000))")
+        }
+    }
 }

@@ -1,6 +1,10 @@
 import Foundation
 import GRDB
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The embedded default store: one SQLite file through GRDB, in WAL mode with `synchronous = FULL`, so a
 /// frame whose `appendFrame` returned is on disk (it survives `kill -9` and power loss).
 ///
@@ -15,6 +19,11 @@ public final class SQLitePassStore: PassStore {
     public init(path: String) throws(PassStoreError) {
         self.path = path
         let dir = (path as NSString).deletingLastPathComponent
+        // A folder that cannot be written (read-only file system, permissions) is named with the reason,
+        // not as SQLite's "unable to open database file".
+        if let problem = Self.unwritable(dir.isEmpty ? "." : dir) {
+            throw .backend(operation: "open \(path)", message: problem)
+        }
         do {
             if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
             var config = Configuration()
@@ -27,6 +36,17 @@ public final class SQLitePassStore: PassStore {
         } catch {
             throw .backend(operation: "open \(path)", message: "\(error)")
         }
+    }
+
+    /// Why files cannot be created in `dir` (or in the nearest existing folder above it); nil when they can.
+    static func unwritable(_ dir: String) -> String? {
+        var existing = dir
+        while !FileManager.default.fileExists(atPath: existing), existing != "/", !existing.isEmpty {
+            existing = (existing as NSString).deletingLastPathComponent
+        }
+        if existing.isEmpty { existing = "." }
+        guard access(existing, W_OK) != 0 else { return nil }
+        return "folder \(existing) is not writable: \(String(cString: strerror(errno)))"
     }
 
     static var migrator: DatabaseMigrator {
