@@ -34,6 +34,10 @@ import TelemetryDecode
         Case(framing: .ax100ReedSolomon, baud: 4800),
         Case(framing: .ax25G3RUH, baud: 9600),
         Case(framing: .ao40FECShort, baud: 1250),
+        Case(framing: .mobitex, baud: 4800),
+        Case(framing: .mobitexNX, baud: 4800),
+        Case(framing: .sanoSat, baud: 500),
+        Case(framing: .usp, baud: 9600),
     ]
 
     static var seconds: Int { Int(ProcessInfo.processInfo.environment["GSD_NOISE_SECONDS"] ?? "") ?? 5 }
