@@ -54,7 +54,7 @@ public final class LiveDecodeSession: Sendable {
         let start = Date()
         let stream = self.stream
         let shifter = doppler.map {
-            FrequencyShifter(sampleRate: stream.sampleRate, profile: PassRunner.dopplerProfile(
+            FrequencyShifter(sampleRate: stream.sampleRate, profile: .passDoppler(
                 frequency: primary, angles: $0, from: start, to: start.addingTimeInterval(min(seconds ?? 7200, 7200))))
         }
         let chain = ReceiverDecodeChain(format: stream.format, sampleRate: stream.sampleRate, bank: ReceiverBank(receivers), shifter: shifter)

@@ -109,11 +109,12 @@ struct ListenCommand: AsyncParsableCommand {
             throw ValidationFailure("gsd: listen: --device \(device): \(error)")
         }
         for why in session.skipped { printError("gsd: listen: skipping \(why)") }
+        let timestamps = ISO8601DateFormatter()
         let summary = try await session.run(seconds: seconds) { f, time in
             guard f.frame.checkPassed else { return }
             if output == "json" {
                 var o = JSONLine()
-                o.add("time", ISO8601DateFormatter().string(from: time))
+                o.add("time", timestamps.string(from: time))
                 o.add("satellite", sat.name)
                 o.add("transmitter", f.transmitter)
                 o.add("framing", f.frame.framing)

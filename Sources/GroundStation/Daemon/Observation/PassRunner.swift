@@ -173,7 +173,7 @@ public struct PassRunner: Sendable {
         }
         for reason in reasons { logger.warning("transmitter not decoded", metadata: ["pass": "\(record.id)", "reason": "\(reason)"]) }
         let shifter = job.angles.map {
-            FrequencyShifter(sampleRate: stream.sampleRate, profile: Self.dopplerProfile(
+            FrequencyShifter(sampleRate: stream.sampleRate, profile: .passDoppler(
                 frequency: primary, angles: $0, from: streamStart, to: job.end))
         }
         var plan = Playback(
@@ -199,21 +199,6 @@ public struct PassRunner: Sendable {
         let drops = stream.driverDrops
         if drops > 0 { logger.warning("receiver lost samples", metadata: ["pass": "\(record.id)", "driver drops": "\(drops)"]) }
         return result
-    }
-
-    /// The downlink's Doppler shift every second of the pass (hertz, seconds from `from`): received
-    /// frequency − transmitted frequency = −f·ṙ/c.
-    public static func dopplerProfile(frequency: Double, angles: LookAngleProvider, from: Date, to: Date) -> FrequencyProfile {
-        let span = max(1, to.timeIntervalSince(from) + 2)
-        var points: [(time: Double, hertz: Double)] = []
-        var t = 0.0
-        while t <= span {
-            if let a = angles.angles(at: from.addingTimeInterval(t)) {
-                points.append((t, DopplerCorrection.downlinkFrequency(nominal: frequency, rangeRate: a.rangeRate) - frequency))
-            }
-            t += 1
-        }
-        return FrequencyProfile(points: points)
     }
 
     /// How a pass's samples are decoded, whatever their source.
