@@ -320,13 +320,14 @@ public enum DaemonConfigurationParser {
         return v
     }
 
-    /// The signal must stay inside the sampled band with room for Doppler and its own width.
+    /// Seconds of samples a live receiver holds for the decoders.
     static func bufferSeconds(_ r: ConfigNode) throws(ConfigurationError) -> Double {
         let v = try r.optionalDouble("buffer_seconds") ?? DaemonConfiguration.Source.defaultBufferSeconds
         guard v >= 1, v <= 600 else { throw r.error("buffer_seconds", "must be within 1...600 seconds") }
         return v
     }
 
+    /// The signal must stay inside the sampled band with room for Doppler and its own width.
     static func tuningOffset(_ r: ConfigNode, rate: Double) throws(ConfigurationError) -> Double {
         let v = try r.optionalDouble("tuning_offset") ?? 0
         guard abs(v) <= rate * 0.4 else { throw r.error("tuning_offset", "must be within ±40 % of sample_rate (±\(Int(rate * 0.4)) Hz)") }
