@@ -105,7 +105,9 @@ extension HamlibDaemonTests {
             #expect(passes.count == 1)
             let stored = try #require(passes.first)
             #expect(stored.norad == 42702 && stored.kind == .scheduled)
-            #expect(abs(stored.start.timeIntervalSince(aos)) < 3, "opened at \(stored.start), AOS \(aos)")
+            // Opened when the daemon woke at AOS: on a loaded CI machine the test pool's two threads, busy with
+            // other suites, have delayed that wake-up by 4 s (the frames are still all received).
+            #expect(stored.start >= aos.addingTimeInterval(-2) && stored.start < aos.addingTimeInterval(8), "opened at \(stored.start), AOS \(aos)")
             #expect(try #require(stored.end).timeIntervalSince(los) > -1, "closed at \(String(describing: stored.end)), LOS \(los)")
             let frames = try await store.frames(FrameQuery(passID: stored.id, limit: 100))
             let good = Set(frames.filter(\.checksOK).map { IQReplayTests.hex($0.bytes) })
