@@ -28,6 +28,7 @@ struct gsd_rtlsdr_emulator {
     pthread_mutex_t lock;
     rtl_register_model model;
     char serial[128];
+    int tuner;           // enum gsd_rtlsdr_emulator_tuner
     int paced;
     int plugged;
     int claimed;
@@ -44,6 +45,19 @@ struct gsd_rtlsdr_emulator {
 };
 
 static gsd_rtlsdr_emulator *shared_emulator;
+
+static int is_blog_v4(const gsd_rtlsdr_emulator *e) { return e->tuner == GSD_RTLSDR_EMULATOR_BLOG_V4; }
+
+// (Re)initialises the register model for the emulated dongle kind: the RTL-SDR Blog V4 is an R828D with
+// a 28.8 MHz crystal and its own USB strings.
+static void model_setup(gsd_rtlsdr_emulator *e, uint32_t rtl_xtal) {
+    rtl_model_init(&e->model, e->tuner == GSD_RTLSDR_EMULATOR_R820T ? 0x34 : 0x74, rtl_xtal, e->serial);
+    if (is_blog_v4(e)) {
+        e->model.tuner_xtal_hz = 28800000u;
+        e->model.strings[1] = "RTLSDRBlog";
+        e->model.strings[2] = "Blog V4";
+    }
+}
 // The emulator alive in this process (for the libusb_dev_mem_alloc interposer).
 gsd_rtlsdr_emulator *gsd_rtlsdr_emulator_active;
 
@@ -252,11 +266,12 @@ static int add_device(gsd_rtlsdr_emulator *e, char *error, size_t error_size) {
              "A: bConfigurationValue=1\\n\n"
              "A: idVendor=0bda\\n\n"
              "A: idProduct=2838\\n\n"
-             "A: manufacturer=Realtek\\n\n"
-             "A: product=RTL2838UHIDIR\\n\n"
+             "A: manufacturer=%s\\n\n"
+             "A: product=%s\\n\n"
              "A: serial=%s\\n\n"
              "H: descriptors=%s\n",
-             e->devnum, e->devnum, e->devnum, e->serial, e->devnum, e->serial, descriptors_hex);
+             e->devnum, e->devnum, e->devnum, e->serial, e->devnum, e->model.strings[1], e->model.strings[2], e->serial,
+             descriptors_hex);
     if (!umockdev_testbed_add_from_string(e->testbed, text, &gerr)) {
         snprintf(error, error_size, "umockdev: cannot add the RTL2832U device: %s", gerr ? gerr->message : "?");
         g_clear_error(&gerr);
@@ -289,9 +304,8 @@ gsd_rtlsdr_emulator *gsd_rtlsdr_emulator_start(const gsd_rtlsdr_emulator_options
     if (!e) { snprintf(error, error_size, "out of memory"); return NULL; }
     pthread_mutex_init(&e->lock, NULL);
     snprintf(e->serial, sizeof e->serial, "%s", options && options->serial ? options->serial : "00000001");
-    int tuner = options ? options->tuner : GSD_RTLSDR_EMULATOR_R820T;
-    uint32_t xtal = options && options->rtl_xtal_hz ? options->rtl_xtal_hz : 28800000u;
-    rtl_model_init(&e->model, tuner == GSD_RTLSDR_EMULATOR_R828D ? 0x74 : 0x34, xtal, e->serial);
+    e->tuner = options ? options->tuner : GSD_RTLSDR_EMULATOR_R820T;
+    model_setup(e, options && options->rtl_xtal_hz ? options->rtl_xtal_hz : 28800000u);
     e->paced = options ? options->paced : 0;
     e->devnum = 2;
     e->last_refill = now_seconds();
@@ -343,9 +357,7 @@ void gsd_rtlsdr_emulator_replug(gsd_rtlsdr_emulator *e) {
         e->devnum++;
         e->done.count = 0;
         e->stream_offset = 0;
-        uint8_t address = e->model.tuner_address;
-        uint32_t xtal = e->model.xtal_hz;
-        rtl_model_init(&e->model, address, xtal, e->serial);
+        model_setup(e, e->model.xtal_hz);
     }
     pthread_mutex_unlock(&e->lock);
     if (plugged) return;
@@ -399,6 +411,7 @@ void gsd_rtlsdr_emulator_get_state(gsd_rtlsdr_emulator *e, gsd_rtlsdr_emulator_s
     s->lna_index = m->tuner[0x05] & 0x0f;
     s->mixer_index = m->tuner[0x07] & 0x0f;
     s->vga = m->tuner[0x0c] & 0x0f;
+    s->filter_code = rtl_model_filter_code(m);
     int16_t p = (int16_t)((m->demod[1][0x3e] & 0x3f) << 8 | m->demod[1][0x3f]);
     if (p & 0x2000) p = (int16_t)(p - 0x4000);
     s->ppm_word = p;
@@ -430,7 +443,9 @@ __attribute__((constructor)) static void gsd_rtlsdr_emulator_constructor(void) {
     gsd_rtlsdr_emulator_options o = {0};
     o.serial = getenv("GSD_RTLSDR_EMULATOR_SERIAL");
     const char *tuner = getenv("GSD_RTLSDR_EMULATOR_TUNER");
-    o.tuner = tuner && strcmp(tuner, "r828d") == 0 ? GSD_RTLSDR_EMULATOR_R828D : GSD_RTLSDR_EMULATOR_R820T;
+    o.tuner = !tuner ? GSD_RTLSDR_EMULATOR_R820T
+              : strcmp(tuner, "r828d") == 0 ? GSD_RTLSDR_EMULATOR_R828D
+              : strcmp(tuner, "blog-v4") == 0 ? GSD_RTLSDR_EMULATOR_BLOG_V4 : GSD_RTLSDR_EMULATOR_R820T;
     const char *paced = getenv("GSD_RTLSDR_EMULATOR_PACED");
     o.paced = paced && strcmp(paced, "1") == 0;
     char error[512];

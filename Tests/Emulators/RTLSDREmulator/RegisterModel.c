@@ -4,16 +4,33 @@
 
 enum { BLOCK_DEMOD = 0, BLOCK_USB = 1, BLOCK_SYS = 2, BLOCK_TUN = 3, BLOCK_ROM = 4, BLOCK_IR = 5, BLOCK_IIC = 6 };
 
+static uint8_t bitrev(uint8_t b) {
+    uint8_t r = 0;
+    for (int i = 0; i < 8; i++) if (b & (1 << i)) r |= (uint8_t)(0x80 >> i);
+    return r;
+}
+
+// Status register 4 as the host reads it (after bit reversal): bits 5-4 the VCO fine-tune state,
+// bits 3-0 the filter calibration code. The chip shifts status out bit-reversed.
+static void set_status4(rtl_register_model *m, uint8_t code) {
+    m->tuner[4] = bitrev((uint8_t)((m->vco_fine_tune << 4) | (code & 0x0f)));
+}
+
+uint8_t rtl_model_filter_code(const rtl_register_model *m) { return bitrev(m->tuner[4]) & 0x0f; }
+
 void rtl_model_init(rtl_register_model *m, uint8_t tuner_address, uint32_t xtal_hz, const char *serial) {
     memset(m, 0, sizeof *m);
     m->tuner_address = tuner_address;
+    m->tuner_xtal_hz = tuner_address == 0x74 ? 16000000u : 28800000u;
+    m->vco_fine_tune = tuner_address == 0x74 ? 1 : 2;
+    m->filter_code = 6;
     m->xtal_hz = xtal_hz;
-    // R82xx read-only status as the chip shifts it out (the host bit-reverses these bytes): chip id 0x69
-    // in register 0, PLL locked (bit 6 after reversal) in register 2, a mid-range filter calibration code
-    // (8 after reversal) and the VCO fine-tune reference value (2 in bits 5-4 after reversal) in register 4.
+    // R82xx read-only status (reversed by the host): chip id 0x69 in register 0, PLL locked (bit 6) in
+    // register 2, and in register 4 the VCO fine-tune at the chip's reference state (the divider the
+    // host chose is right) and no filter calibration yet.
     m->tuner[0] = 0x69;
     m->tuner[2] = 0x02;
-    m->tuner[4] = 0x14;
+    set_status4(m, 0);
     m->strings[1] = "Realtek";
     m->strings[2] = "RTL2838UHIDIR";
     m->strings[3] = serial;
@@ -49,9 +66,17 @@ static int i2c(rtl_register_model *m, int write, uint8_t address, uint8_t *data,
     if (write) {
         if (length < 1) return -EPIPE;
         uint8_t reg = data[0];
+        int trigger = 0;
         for (uint16_t i = 1; i < length; i++) {
             uint8_t r = (uint8_t)(reg + i - 1);
             if (r >= 5 && r < 32) m->tuner[r] = data[i];
+            if (r == 0x0b && (data[i] & 0x10)) trigger = 1;
+        }
+        // Filter calibration: triggered (0x0b bit 4) with the calibration clock on (0x0f bit 2), it
+        // measures against the PLL, which must run at 56 MHz; anything else fails with code 15.
+        if (trigger && (m->tuner[0x0f] & 0x04)) {
+            double lo = rtl_model_tuner_lo(m);
+            set_status4(m, lo > 55.5e6 && lo < 56.5e6 ? m->filter_code : 0x0f);
         }
         return length;
     }
@@ -111,16 +136,9 @@ double rtl_model_sample_rate(const rtl_register_model *m) {
     return (double)m->xtal_hz * 4194304.0 / (double)ratio;
 }
 
-static uint8_t bitrev(uint8_t b) {
-    uint8_t r = 0;
-    for (int i = 0; i < 8; i++) if (b & (1 << i)) r |= (uint8_t)(0x80 >> i);
-    return r;
-}
-
 double rtl_model_tuner_lo(const rtl_register_model *m) {
-    (void)bitrev;
     const uint8_t *t = m->tuner;
-    double ref = m->tuner_address == 0x74 ? 16000000.0 : 28800000.0;  // R828D boards: 16 MHz crystal
+    double ref = (double)m->tuner_xtal_hz;
     if (t[0x10] & 0x10) ref /= 2;  // reference divider
     int div_num = (t[0x10] >> 5) & 0x07;
     double mix_div = (double)(2 << div_num);

@@ -50,8 +50,10 @@ extension EmulatedRTLSDRTests {
         try await Self.checkPass(daemon, pass)
         let s = dongle.state
         #expect(abs(s.sample_rate_hz - 250_000) < 1, "\(s.sample_rate_hz)")
-        // Tuned 50 kHz below COLUMBIA's 437.055 MHz: the R820T LO sits the IF above that.
-        #expect(abs(s.tuner_lo_hz - (437_005_000 + 3_570_000)) < 250, "LO \(s.tuner_lo_hz)")
+        // Tuned 50 kHz below COLUMBIA's 437.055 MHz: the R820T LO sits the IF of the 250 kSps filter
+        // (350 kHz passband centred at 2.125 MHz) above that.
+        #expect(abs(dongle.intermediateFrequency - 2_125_000) < 10, "IF \(dongle.intermediateFrequency)")
+        #expect(abs(s.tuner_lo_hz - (437_005_000 + 2_125_000)) < 250, "LO \(s.tuner_lo_hz)")
     }
 
     @Test(.enabled(if: hasSoapyRTLSDR, "needs SoapySDR's rtlsdr module (package soapysdr0.8-module-rtlsdr)"))

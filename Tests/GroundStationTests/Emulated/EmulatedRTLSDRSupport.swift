@@ -38,6 +38,11 @@ final class EmulatedDongle: @unchecked Sendable {
     }
 
     func demod(page: Int, _ reg: Int) -> Int { Int(gsd_rtlsdr_emulator_register(pointer, 0, UInt32(page << 8 | reg))) }
+    func sys(_ address: Int) -> Int { Int(gsd_rtlsdr_emulator_register(pointer, 2, UInt32(address))) }
+    /// An R82xx register as last written (0x05-0x1f) or its status (0x00-0x04, as the chip shifts it out).
+    func tuner(_ reg: Int) -> Int { Int(gsd_rtlsdr_emulator_register(pointer, 6, UInt32(reg))) }
+    /// The IF the RTL2832U's DDC is set to remove (from its IF word).
+    var intermediateFrequency: Double { -Double(state.if_frequency_word) * 28_800_000 / 4_194_304 }
     func unplug() { gsd_rtlsdr_emulator_unplug(pointer) }
     func replug() { gsd_rtlsdr_emulator_replug(pointer) }
     func stallControl(_ n: Int32) { gsd_rtlsdr_emulator_stall_control(pointer, n) }

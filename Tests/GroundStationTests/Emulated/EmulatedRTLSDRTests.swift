@@ -25,11 +25,18 @@ struct EmulatedRTLSDRTests {
         #expect(dongle.demod(page: 1, 0xb1) == 0x1b)   // zero-IF with DC and IQ correction
         #expect(dongle.demod(page: 1, 0x15) == 0x01)   // spectrum inversion for the R82xx IF
         #expect(dongle.demod(page: 1, 0x01) == 0x10)   // I2C repeater closed again
-        // IF word: -3.57 MHz * 2^22 / 28.8 MHz.
-        #expect(s.if_frequency_word == -Int32((3_570_000.0 * 4_194_304 / 28_800_000).rounded()))
-        // Defaults after open: 2.048 Msps, 100 MHz, automatic gain.
+        // The IF filter was calibrated (the emulated chip yields code 6 when triggered at 56 MHz) and the
+        // code is in use: register 0x0a bits 3-0.
+        #expect(s.filter_code == 6 && device.filterCalibration == 6)
+        #expect(dongle.tuner(0x0a) & 0x0f == 6)
+        #expect(dongle.tuner(0x0f) & 0x04 == 0, "calibration clock off again")
+        // Defaults after open: 2.048 Msps with its filter (2.05 MHz: 1.7 MHz low-pass plus the 350 kHz
+        // high-pass step, register 0x0b = 0xaf) and IF (2.3 + 0.35 - 2.05 / 2 = 1.625 MHz; IF word
+        // -1.625 MHz * 2^22 / 28.8 MHz), 100 MHz, automatic gain.
         #expect(abs(s.sample_rate_hz - 2_048_000) < 1)
-        #expect(abs(s.tuner_lo_hz - 103_570_000) < 60)
+        #expect(dongle.tuner(0x0b) & 0xef == 0xaf && device.bandwidth == 2_050_000)
+        #expect(s.if_frequency_word == -Int32((1_625_000.0 * 4_194_304 / 28_800_000).rounded()))
+        #expect(abs(s.tuner_lo_hz - 101_625_000) < 60)
         #expect(s.lna_auto == 1 && s.mixer_auto == 1)
         device.close()
         #expect(dongle.state.claimed == 0)
@@ -44,8 +51,93 @@ struct EmulatedRTLSDRTests {
         defer { device.close() }
         #expect(device.tuner == .r828d)
         #expect(dongle.state.tuner_i2c_address == 0x74)
+        try device.setSampleRate(3_200_000)   // the 6 MHz filter: IF 3.57 MHz
         try device.setCenterFrequency(435_000_000)
         #expect(abs(dongle.state.tuner_lo_hz - 438_570_000) < 60)
+        // Its 16 MHz crystal and VCO reference (fine-tune state 1): the divider was right without a nudge.
+        #expect(dongle.state.filter_code == 6)
+        // Above 345 MHz the air input (register 0x05 bits 6-5 clear), below it cable 1 (both set).
+        #expect(dongle.tuner(0x05) & 0x60 == 0x00)
+        try device.setCenterFrequency(145_800_000)
+        #expect(dongle.tuner(0x05) & 0x60 == 0x60)
+        #expect(abs(dongle.state.tuner_lo_hz - 149_370_000) < 60)
+        try device.setCenterFrequency(437_000_000)
+        #expect(dongle.tuner(0x05) & 0x60 == 0x00)
+    }
+
+    @Test func rtlSDRBlogV4SwitchesItsBandsAndUpconvertsHF() throws {
+        let dongle = try EmulatedDongle(serial: "V4-1", tuner: Int32(GSD_RTLSDR_EMULATOR_BLOG_V4.rawValue))
+        defer { withExtendedLifetime(dongle) {} }
+        let context = try USBContext()
+        defer { context.close() }
+        let device = try RTLSDRDevice.open(.serial("V4-1"), context: context)
+        defer { device.close() }
+        #expect(device.tuner == .r828d && device.settingsDescription.contains("RTL-SDR Blog V4"))
+        try device.setSampleRate(3_200_000)
+        // UHF: air input (0x05 bit 5 clear, bit 6 clear), cable 2 off (0x06 bit 3), upconverter bypassed
+        // (GPIO 5 high); notches on outside the FM/DAB bands. 28.8 MHz crystal: LO = f + 3.57 MHz.
+        try device.setCenterFrequency(437_000_000)
+        #expect(abs(dongle.state.tuner_lo_hz - 440_570_000) < 60)
+        #expect(dongle.tuner(0x05) & 0x60 == 0x00 && dongle.tuner(0x06) & 0x08 == 0)
+        #expect(dongle.tuner(0x17) & 0x08 == 0x08)
+        #expect(Self.gpio(dongle, 5) == true)
+        // VHF: cable 1 (bit 6 set, air off: bit 5 set).
+        try device.setCenterFrequency(145_800_000)
+        #expect(dongle.tuner(0x05) & 0x60 == 0x60 && dongle.tuner(0x06) & 0x08 == 0)
+        // Broadcast FM: notch off.
+        try device.setCenterFrequency(100_000_000)
+        #expect(dongle.tuner(0x17) & 0x08 == 0)
+        // HF: 14.1 MHz through cable 2 and the upconverter (GPIO 5 low), tuned at 14.1 + 28.8 MHz.
+        try device.setCenterFrequency(14_100_000)
+        #expect(abs(dongle.state.tuner_lo_hz - (42_900_000 + 3_570_000)) < 60)
+        #expect(dongle.tuner(0x06) & 0x08 == 0x08 && dongle.tuner(0x05) & 0x60 == 0x20)
+        #expect(Self.gpio(dongle, 5) == false)
+        #expect(throws: RTLSDRError.self) { try device.setCenterFrequency(100_000) }
+    }
+
+    /// RTL2832U GPIO `bit` as an enabled output: its level (nil when not an output).
+    static func gpio(_ dongle: EmulatedDongle, _ bit: Int) -> Bool? {
+        let out = dongle.sys(0x3001), dir = dongle.sys(0x3003), en = dongle.sys(0x3004)
+        guard dir & (1 << bit) != 0, en & (1 << bit) == 0 else { return nil }
+        return out & (1 << bit) != 0
+    }
+
+    @Test func ifFilterFollowsTheRateOrAnExplicitBandwidth() throws {
+        let dongle = try EmulatedDongle()
+        defer { withExtendedLifetime(dongle) {} }
+        let context = try USBContext()
+        defer { context.close() }
+        let device = try RTLSDRDevice.open(.index(0), context: context)
+        defer { device.close() }
+        try device.setCenterFrequency(145_800_000)
+        // (rate or bandwidth, register 0x0a bit 4, 0x0b under 0xef, filter passband, IF): from the chip's
+        // filter facts (low-pass 1.7 ... 0.35 MHz for codes 15 ... 6, high-pass steps of 350 and 380 kHz,
+        // the 6/7/8 MHz filters at IF 3.57/4.57 MHz).
+        let cases: [(Double, Int, Int, Double, Double)] = [
+            (250_000, 0x00, 0xe6, 350_000, 2_125_000),
+            (1_024_000, 0x00, 0xeb, 1_200_000, 1_700_000),
+            (2_400_000, 0x00, 0x8f, 2_430_000, 1_815_000),
+            (3_200_000, 0x10, 0x6b, 6_000_000, 3_570_000),
+        ]
+        for (rate, q, corners, passband, intermediate) in cases {
+            try device.setSampleRate(rate)
+            #expect(dongle.tuner(0x0a) & 0x10 == q && dongle.tuner(0x0b) & 0xef == corners, "\(rate)")
+            #expect(device.bandwidth == passband, "\(rate)")
+            #expect(abs(dongle.intermediateFrequency - intermediate) < 10, "\(rate): IF \(dongle.intermediateFrequency)")
+            // Retuned with the new IF: the LO sits it above the frequency.
+            #expect(abs(dongle.state.tuner_lo_hz - (145_800_000 + intermediate)) < 250, "\(rate)")
+        }
+        // An explicit bandwidth overrides the rate's: 7 and 8 MHz filters at IF 4.57 MHz, then back.
+        try device.setBandwidth(6_500_000)
+        #expect(dongle.tuner(0x0b) & 0xef == 0x2a && device.bandwidth == 7_000_000)
+        #expect(abs(dongle.intermediateFrequency - 4_570_000) < 10)
+        try device.setBandwidth(8_000_000)
+        #expect(dongle.tuner(0x0b) & 0xef == 0x0b)
+        try device.setBandwidth(nil)
+        #expect(device.bandwidth == 6_000_000 && dongle.tuner(0x0b) & 0xef == 0x6b)
+        #expect(abs(dongle.state.tuner_lo_hz - 149_370_000) < 250)
+        #expect(throws: RTLSDRError.self) { try device.setBandwidth(9_000_000) }
+        #expect(dongle.tuner(0x0a) & 0x0f == 6, "the calibration code survives filter changes")
     }
 
     @Test func sampleRateProgramsTheResamplerAndReportsTheActualRate() throws {
@@ -68,7 +160,8 @@ struct EmulatedRTLSDRTests {
         #expect(throws: RTLSDRError.self) { try device.setSampleRate(3_300_000) }
     }
 
-    @Test(arguments: [25_000_000 as UInt64, 50_000_000, 137_500_000, 435_000_000, 1_090_000_000, 1_700_000_000])
+    // The lowest LO is 1.77 GHz / 64 = 27.66 MHz: with the 2.048 Msps filter's 1.625 MHz IF, 26.1 MHz.
+    @Test(arguments: [26_100_000 as UInt64, 50_000_000, 137_500_000, 435_000_000, 1_090_000_000, 1_700_000_000])
     func centreFrequencyProgramsThePLLAtFrequencyPlusIF(hz: UInt64) throws {
         let dongle = try EmulatedDongle()
         defer { withExtendedLifetime(dongle) {} }
@@ -78,8 +171,10 @@ struct EmulatedRTLSDRTests {
         defer { device.close() }
         try device.setCenterFrequency(hz)
         // The sigma-delta resolution is 2 * 28.8 MHz / 65536 / mixDiv (<= 440 Hz).
-        #expect(abs(dongle.state.tuner_lo_hz - (Double(hz) + 3_570_000)) < 250, "LO \(dongle.state.tuner_lo_hz)")
+        // The IF of the default rate's filter (2.048 Msps: 1.625 MHz).
+        #expect(abs(dongle.state.tuner_lo_hz - (Double(hz) + 1_625_000)) < 250, "LO \(dongle.state.tuner_lo_hz)")
         #expect(throws: RTLSDRError.self) { try device.setCenterFrequency(2_000_000_000) }
+        #expect(throws: RTLSDRError.self) { try device.setCenterFrequency(25_900_000) }
     }
 
     @Test func frequencyCorrectionScalesTheReferenceAndSetsTheSampleClockOffset() throws {
@@ -94,7 +189,7 @@ struct EmulatedRTLSDRTests {
         let s = dongle.state
         #expect(s.ppm_word == Int16(-50 * 16_777_216 / 1_000_000))
         // Registers are computed for a crystal 50 ppm fast; decoded with the nominal crystal the LO is lower.
-        let expected = (145_800_000.0 + 3_570_000) / (1 + 50e-6)
+        let expected = (145_800_000.0 + 1_625_000) / (1 + 50e-6)
         #expect(abs(s.tuner_lo_hz - expected) < 60, "LO \(s.tuner_lo_hz) expected \(expected)")
     }
 
@@ -150,7 +245,7 @@ struct EmulatedRTLSDRTests {
         try device.setCenterFrequency(145_000_000)
         s = dongle.state
         #expect(s.direct_sampling == 0)
-        #expect(abs(s.tuner_lo_hz - 148_570_000) < 250)
+        #expect(abs(s.tuner_lo_hz - 146_625_000) < 250)
         #expect(throws: RTLSDRError.self) { try device.setOffsetTuning(true) }
         try device.setTestMode(true)
         #expect(dongle.state.test_mode == 1)

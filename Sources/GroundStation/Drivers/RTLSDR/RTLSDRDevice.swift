@@ -56,6 +56,8 @@ public final class RTLSDRDevice: @unchecked Sendable {
     private var testMode = false
     private var directSampling = 0
     private var biasTee = false
+    /// The IF bandwidth asked for; nil: the sample rate's.
+    private var requestedBandwidth: Double?
     private var stream: USBBulkStream?
     private var streamEnd: USBBulkStream.End?
 
@@ -111,7 +113,10 @@ public final class RTLSDRDevice: @unchecked Sendable {
         }
         switch found {
         case "R820T": tuner = .r820t; r82xx = R82xxTuner(chip: .r820t)
-        case "R828D": tuner = .r828d; r82xx = R82xxTuner(chip: .r828d)
+        case "R828D":
+            tuner = .r828d
+            let blogV4 = handle.info.manufacturer == "RTLSDRBlog" && handle.info.product == "Blog V4"
+            r82xx = R82xxTuner(chip: .r828d, board: blogV4 ? .rtlSDRBlogV4 : .generic)
         case let other?:
             try? rtl.i2cRepeater(false)
             throw .unsupportedTuner(other)
@@ -120,12 +125,18 @@ public final class RTLSDRDevice: @unchecked Sendable {
             throw .noTuner
         }
         do {
-            // The tuner delivers a 3.57 MHz IF with the spectrum inverted.
-            try rtl.setIFFrequency(R82xxTuner.ifFrequency, xtal: Self.defaultXtal)
-            try rtl.demodWrite(page: 1, 0x15, 0x01)
+            // The tuner delivers a low IF (set with the rate's filter) with the spectrum inverted.
             try r82xx.initialize(rtl)
+            try rtl.setIFFrequency(r82xx.intermediateFrequency, xtal: Self.defaultXtal)
+            try rtl.demodWrite(page: 1, 0x15, 0x01)
             try rtl.i2cRepeater(false)
-        } catch { throw .usb(error) }
+        } catch let e as RTLSDRError {
+            throw e
+        } catch let e as USBError {
+            throw .usb(e)
+        } catch {
+            throw .usb(USBError(code: -99, operation: "tuner initialisation"))
+        }
         _ = try setSampleRate(2_048_000)
         try setCenterFrequency(100_000_000)
         _ = try setGain(.automatic)
@@ -170,8 +181,40 @@ public final class RTLSDRDevice: @unchecked Sendable {
                 try rtl.demodWrite(page: 1, 0x01, 0x10)
             }
             rate = actual
+            try applyFilterLocked()
             return actual
         }
+    }
+
+    /// Sets the tuner's IF filter bandwidth (nil: follow the sample rate, the default). The filter
+    /// chosen is the narrowest that passes it; the IF moves with it, so the dongle is retuned.
+    public func setBandwidth(_ hz: Double?) throws(RTLSDRError) {
+        if let hz, !(hz.isFinite && hz > 0 && hz <= 8_000_000) { throw .unsupported("IF bandwidth \(hz) Hz (0-8 MHz)") }
+        try lock.locked { () throws(RTLSDRError) in
+            requestedBandwidth = hz
+            try applyFilterLocked()
+        }
+    }
+
+    /// The passband of the tuner's IF filter in use.
+    public var bandwidth: Double { lock.locked { r82xx.filter.bandwidth } }
+
+    /// The tuner's IF filter calibration code (nil: the calibration failed and the widest setting is used).
+    public var filterCalibration: Int? { lock.locked { r82xx.filterCalibration.map(Int.init) } }
+
+    /// The IF filter for the requested bandwidth or the rate; then the RTL2832U's IF follows the tuner's
+    /// and the frequency is tuned again (the LO sits the IF above it).
+    private func applyFilterLocked() throws(RTLSDRError) {
+        let wanted = requestedBandwidth ?? rate
+        guard wanted > 0 else { return }
+        do {
+            try rtl.i2cRepeater(true)
+            defer { try? rtl.i2cRepeater(false) }
+            try r82xx.setBandwidth(rtl, wanted)
+            guard directSampling == 0 else { return }
+            try rtl.setIFFrequency(r82xx.intermediateFrequency, xtal: rtlXtal)
+        } catch { throw .usb(error) }
+        if frequency > 0 { try tuneLocked(frequency) }
     }
 
     public var sampleRate: Double { lock.locked { rate } }
@@ -197,11 +240,11 @@ public final class RTLSDRDevice: @unchecked Sendable {
             do { try rtl.setIFFrequency(Double(hz), xtal: rtlXtal) } catch { throw .usb(error) }
             return
         }
-        guard hz >= 24_000_000, hz <= 1_766_000_000 else { throw .invalidFrequency(hz) }
+        guard hz >= r82xx.lowestFrequency, hz <= 1_766_000_000 else { throw .invalidFrequency(hz) }
         do { try rtl.i2cRepeater(true) } catch { throw .usb(error) }
         defer { try? rtl.i2cRepeater(false) }
         let reference = r82xx.xtal * (1 + Double(ppm) / 1e6)
-        _ = try r82xx.tune(rtl, frequency: Double(hz), reference: reference)
+        _ = try r82xx.tune(rtl, frequency: hz, reference: reference)
     }
 
     public var centerFrequency: UInt64 { lock.locked { frequency } }
@@ -301,10 +344,10 @@ public final class RTLSDRDevice: @unchecked Sendable {
                     try rtl.demodWrite(page: 0, 0x08, 0xcd)   // both ADCs
                     try rtl.demodWrite(page: 0, 0x06, 0x80)
                     try rtl.demodWrite(page: 1, 0x15, 0x01)   // spectrum inversion for the R82xx IF
-                    try rtl.setIFFrequency(R82xxTuner.ifFrequency, xtal: rtlXtal)
+                    try rtl.setIFFrequency(r82xx.intermediateFrequency, xtal: rtlXtal)
                     directSampling = 0
                     // Back on the tuner: retune if the last frequency is in its range.
-                    if frequency >= 24_000_000 && frequency <= 1_766_000_000 { try tuneLocked(frequency) }
+                    if frequency >= r82xx.lowestFrequency && frequency <= 1_766_000_000 { try tuneLocked(frequency) }
                 } else {
                     try rtl.demodWrite(page: 1, 0xb1, 0x1a)   // zero-IF off
                     try rtl.demodWrite(page: 1, 0x15, 0x00)
@@ -331,7 +374,8 @@ public final class RTLSDRDevice: @unchecked Sendable {
     /// Crystal frequencies cannot be changed on this driver (the defaults are used).
     public var settingsDescription: String {
         lock.locked {
-            "\(tuner.rawValue), \(Int(rate)) Sps, \(frequency) Hz, gain \(gain), ppm \(ppm), AGC \(agc ? "on" : "off"), "
+            "\(tuner.rawValue)\(r82xx.board == .rtlSDRBlogV4 ? " (RTL-SDR Blog V4)" : ""), \(Int(rate)) Sps, \(frequency) Hz, "
+                + "IF filter \(Int(r82xx.filter.bandwidth / 1000)) kHz, gain \(gain), ppm \(ppm), AGC \(agc ? "on" : "off"), "
                 + "bias tee \(biasTee ? "on" : "off"), direct sampling \(directSampling)"
         }
     }

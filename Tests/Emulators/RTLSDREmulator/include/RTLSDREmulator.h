@@ -21,7 +21,8 @@ typedef struct gsd_rtlsdr_emulator gsd_rtlsdr_emulator;
 
 enum gsd_rtlsdr_emulator_tuner {
     GSD_RTLSDR_EMULATOR_R820T = 0,  // I2C 0x34
-    GSD_RTLSDR_EMULATOR_R828D = 1,  // I2C 0x74
+    GSD_RTLSDR_EMULATOR_R828D = 1,  // I2C 0x74, 16 MHz crystal
+    GSD_RTLSDR_EMULATOR_BLOG_V4 = 2,  // RTL-SDR Blog V4: R828D with a 28.8 MHz crystal, "RTLSDRBlog" / "Blog V4"
 };
 
 typedef struct {
@@ -64,7 +65,7 @@ typedef struct {
     uint8_t tuner_i2c_address;
     uint32_t resampler_ratio;     // demod page 1 0x9f..0xa2
     double sample_rate_hz;        // xtal * 2^22 / ratio (0 when unset)
-    double tuner_lo_hz;           // R82xx PLL decoded from registers 0x10, 0x14-0x16 (28.8 MHz reference)
+    double tuner_lo_hz;           // R82xx PLL decoded from registers 0x10, 0x14-0x16 (the tuner's crystal)
     int32_t if_frequency_word;    // demod page 1 0x19..0x1b (22-bit signed)
     int demod_agc;                // page 0 0x19 bit 5
     int test_mode;                // page 0 0x19 low bits == 0x03
@@ -77,6 +78,7 @@ typedef struct {
     uint8_t vga;                  // R82xx reg 0x0c & 0x0f
     int16_t ppm_word;             // demod page 1 0x3e..0x3f (14-bit signed)
     int streaming;                // USB_EPA_CTL (0x2148) == 0 after init
+    uint8_t filter_code;          // R82xx status register 4 bits 3-0: 0 before calibration, 15 failed
 } gsd_rtlsdr_emulator_state;
 
 void gsd_rtlsdr_emulator_get_state(gsd_rtlsdr_emulator *emulator, gsd_rtlsdr_emulator_state *state);
