@@ -9,7 +9,7 @@ public struct Lucky7Deframer: Deframer {
     public static let syncWord: UInt16 = 0x2DD4
     public static let framingName = "Lucky-7"
     public static let packetLength = 37
-    static let whitening: [UInt8] = ReaktorCC11xx.pn9Bits(seed: 0x1E1, count: 8 * packetLength)
+    static let whitening: [UInt8] = CC11xxCoding.pn9Bits(seed: 0x1E1, count: 8 * packetLength)
 
     public let syncErrors: Int
     var collector: SyncWordFrameCollector
@@ -45,7 +45,7 @@ public struct Lucky7Deframer: Deframer {
         var clear = [UInt8](repeating: 0, count: 8 * packetLength)
         for i in 0..<clear.count { clear[i] = (bits[i] ^ whitening[i]) & 1 }
         let packet = SyncWordFrameCollector.pack(clear)
-        let ok = ReaktorCC11xx.crcMatches(packet[...])
+        let ok = CC11xxCoding.crcMatches(packet[...])
         return DecodedFrame(
             bytes: Array(packet[0..<(packetLength - 2)]), framing: framingName, checkPassed: ok, symbolPosition: end)
     }
@@ -53,7 +53,7 @@ public struct Lucky7Deframer: Deframer {
     /// The whitened bits that follow the sync word for a 35-byte `payload` (nil otherwise).
     public static func encode(_ payload: [UInt8]) -> [UInt8]? {
         guard payload.count == packetLength - 2 else { return nil }
-        let crc = ReaktorCC11xx.crc16.checksum(payload)
+        let crc = CC11xxCoding.crc16.checksum(payload)
         let packet = payload + [UInt8(truncatingIfNeeded: crc >> 8), UInt8(truncatingIfNeeded: crc)]
         var bits: [UInt8] = []
         for b in packet { for k in (0..<8).reversed() { bits.append((b >> UInt8(k)) & 1) } }

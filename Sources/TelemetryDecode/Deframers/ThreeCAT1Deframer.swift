@@ -50,7 +50,7 @@ public struct ThreeCAT1Deframer: Deframer {
     public static func decode(_ whitened: [UInt8], end: Int = 0) -> DecodedFrame? {
         guard whitened.count >= blockLength, let code else { return nil }
         var block = Array(whitened[0..<blockLength])
-        ReaktorCC11xx.dewhiten(&block)
+        CC11xxCoding.dewhiten(&block)
         let received = Array(block[0..<dataLength])
         do throws(ReedSolomonError) {
             let corrected = try code.decode(&block)
@@ -65,7 +65,7 @@ public struct ThreeCAT1Deframer: Deframer {
     /// The 255 whitened bytes that follow the sync word for a 223-byte `payload` (nil otherwise).
     public static func encode(_ payload: [UInt8]) -> [UInt8]? {
         guard payload.count == dataLength, let code, var block = try? code.encode(payload) else { return nil }
-        ReaktorCC11xx.dewhiten(&block)
+        CC11xxCoding.dewhiten(&block)
         return block
     }
 }

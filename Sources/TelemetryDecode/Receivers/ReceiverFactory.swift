@@ -79,7 +79,22 @@ public enum ReceiverFactory {
         case .threeCAT1: return ThreeCAT1Deframer()
         case .lucky7: return Lucky7Deframer()
         case .ideasSat: return IDEASSatDeframer()
-        case .reaktorHelloWorld: return ReaktorHelloWorldDeframer()
+        case .reaktorHelloWorld: return CC11xxPacketDeframer(.reaktorHelloWorld)
+        case .light1: return CC11xxPacketDeframer(.light1)
+        // gr-satellites allows no sync error for BINAR-2; its CRC guards the packet as for the others.
+        case .binar2: return CC11xxPacketDeframer(.binar2, syncErrors: 2)
+        case .geoscan:
+            let size = spec.frameSize ?? GEOSCANDeframer.defaultFrameSize
+            guard (3...255).contains(size) else { throw .missingParameter("frame_size 3...255", transmitter: spec.name) }
+            return GEOSCANDeframer(frameSize: size)
+        case .hadesR:
+            let variant = try spec.variant.map { (v) throws(ReceiverError) in
+                guard let known = HADESDeframer.Variant(rawValue: v) else {
+                    throw .missingParameter("a HADES variant (\(HADESDeframer.Variant.allCases.map(\.rawValue).joined(separator: ", "))), not '\(v)'", transmitter: spec.name)
+                }
+                return known
+            } ?? .hadesR
+            return HADESDeframer(variant: variant)
         case .sNET: return SNETDeframer()
         case .ngham, .nghamNoRS: return NGHamDeframer(.init(framing: spec.framing.rawValue))
         case .smogPRA, .smog1RA:

@@ -39,6 +39,10 @@ public enum Framing: String, Sendable, Hashable, CaseIterable {
     case mobitexNX = "Mobitex-NX"
     case sanoSat = "SanoSat"
     case usp = "USP"
+    case geoscan = "GEOSCAN"
+    case light1 = "Light-1"
+    case binar2 = "BINAR-2"
+    case hadesR = "HADES-R"
 }
 
 /// Everything the receive chain needs to know about one transmitter: plain data from the catalogue

@@ -38,6 +38,10 @@ import TelemetryDecode
         Case(framing: .mobitexNX, baud: 4800),
         Case(framing: .sanoSat, baud: 500),
         Case(framing: .usp, baud: 9600),
+        Case(framing: .geoscan, baud: 9600, frameSize: 74),
+        Case(framing: .light1, baud: 2400),
+        Case(framing: .binar2, baud: 9600),
+        Case(framing: .hadesR, baud: 200),
     ]
 
     static var seconds: Int { Int(ProcessInfo.processInfo.environment["GSD_NOISE_SECONDS"] ?? "") ?? 5 }

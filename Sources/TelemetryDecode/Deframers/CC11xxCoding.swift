@@ -1,5 +1,5 @@
 /// Texas Instruments CC11xx / Silicon Labs Si4463 data whitening and the CC11xx CRC-16, shared by the
-/// Reaktor Hello World, 3CAT-1 and Lucky-7 framings.
+/// CC11xx-style packet framings (Reaktor Hello World, Light-1, BINAR-2), GEOSCAN, 3CAT-1 and Lucky-7.
 ///
 /// Whitening is the PN9 sequence of the polynomial x^9 + x^5 + 1 (taps 0x21 on a 9-bit register,
 /// as GNU Radio's `additive_scrambler_bb(0x21, seed, 8)`): each step outputs the register's low bit,
@@ -7,7 +7,7 @@
 /// The CC11xx whitens whole bytes (8 steps per byte, first step in the byte's least significant bit,
 /// seed 0x1FF, so the sequence starts FF E1 1D 9A ...); Lucky-7's Si4463 set-up applies one step per
 /// bit in transmission order with seed 0x1E1.
-enum ReaktorCC11xx {
+enum CC11xxCoding {
     /// The first `count` output bits of the PN9 generator seeded with `seed`.
     static func pn9Bits(seed: UInt16, count: Int) -> [UInt8] {
         var register = UInt32(seed) & 0x1FF

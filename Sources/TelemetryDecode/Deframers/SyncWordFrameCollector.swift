@@ -1,6 +1,6 @@
 /// Streaming search for a sync word of up to 64 bits in hard bits, in either polarity, and
 /// collection of the bits that follow each hit. Used by the small custom framings built on
-/// transceiver chips (Reaktor Hello World, 3CAT-1, Lucky-7, IDEASSat, S-NET).
+/// transceiver chips (CC11xx packets, GEOSCAN, HADES, 3CAT-1, Lucky-7, IDEASSat, S-NET).
 ///
 /// Every hit with at most `maxErrors` bit errors opens a candidate (up to `maxPending` at a time);
 /// a candidate is complete after `frameBits` bits, or earlier when `length` (called once
@@ -130,5 +130,35 @@ struct SyncWordFrameCollector: Sendable {
             i += 8
         }
         return out
+    }
+}
+
+extension SyncWordFrameCollector.Candidate {
+    /// Soft repair of a candidate whose check failed: flips one or two of the `candidates` least reliable
+    /// bits from bit `from` on and returns the frame when exactly one pattern makes `decode` pass its
+    /// check (`correctedSymbols` = bits flipped); nil when none or several do. Needs the soft symbols.
+    func softRepair(candidates: Int, from: Int, decode: ([UInt8]) -> DecodedFrame?) -> DecodedFrame? {
+        let n = min(bits.count, soft.count)
+        guard n > from, candidates > 0 else { return nil }
+        var order = Array(from..<n)
+        order.sort { abs(Int(soft[$0]) - 128) < abs(Int(soft[$1]) - 128) }
+        let weakest = Array(order.prefix(candidates))
+        var found: DecodedFrame?
+        var trial = bits
+        func attempt(_ flips: [Int]) -> Bool {
+            for i in flips { trial[i] ^= 1 }
+            defer { for i in flips { trial[i] ^= 1 } }
+            guard let f = decode(SyncWordFrameCollector.pack(trial)), f.checkPassed else { return true }
+            if found != nil { found = nil; return false }
+            var g = f
+            g.correctedSymbols = flips.count
+            found = g
+            return true
+        }
+        for a in 0..<weakest.count {
+            if !attempt([weakest[a]]) { return nil }
+            for b in (a + 1)..<weakest.count where !attempt([weakest[a], weakest[b]]) { return nil }
+        }
+        return found
     }
 }
