@@ -31,7 +31,7 @@ SUPPORTED_FRAMINGS = {
     "Mobitex", "Mobitex-NX",
     "SanoSat",
     "USP",
-    "GEOSCAN", "Light-1", "BINAR-2", "HADES-R",
+    "GEOSCAN", "Light-1", "BINAR-2", "HADES-R", "ESEO",
 }
 # Satellites whose framing differs from the standard one in ways SatYAML does not record (gr-satellites
 # keeps these in code): name -> framing variant.

@@ -63,7 +63,8 @@ import Testing
     }
 
     /// Good frames gsd decodes from recordings where gr-satellites gets none (Debian's has no Mobitex decoder
-    /// without an extra module, and no SanoSat framing): how many, and what each must look like.
+    /// without an extra module, and no SanoSat framing; its ESEO decoder finds nothing in eseo.wav): how
+    /// many, and what each must look like.
     static let framesWithoutReference: [String: (count: Int, plausible: @Sendable (String) -> Bool)] = [
         // Mobitex-NX master frames: control (2), callsign (6) whose CRC matched, its CRC (2), 18-byte blocks
         // whose CRCs all matched, then AA, an empty bad-block mask, BB.
@@ -71,6 +72,8 @@ import Testing
         "beesat_9.wav": (1, { mobitexMasterFrame($0, callsign: "DP0BEM") }),
         // SanoSat-1 telemetry: its callsign AM9NPQ, then binary housekeeping (CRC2 matched).
         "sanosat1.wav": (2, { $0.hasPrefix(hex("AM9NPQ")) && $0.count == 44 }),
+        // ESEO: a 141-byte beacon (CRC and Reed-Solomon passed) addressed ESEO from IW4DUL, PID F0, type 3.
+        "eseo.wav": (1, { $0.hasPrefix("8aa68a9e40406092ae6888aa9861") && $0.dropFirst(32).hasPrefix("f003") && $0.count == 282 }),
     ]
 
     static func hex(_ text: String) -> String { text.utf8.map { String(format: "%02x", $0) }.joined() }

@@ -30,6 +30,9 @@ struct SyncWordFrameCollector: Sendable {
     let headerBits: Int
     let maxPending: Int
     let keepSoftSymbols: Bool
+    /// Pending candidates a new sync hit makes pointless (e.g. ones that have collected only preamble
+    /// flags, which the new hit starts after): removed at each hit, before the `maxPending` check.
+    let supersededByHit: (@Sendable (Candidate) -> Bool)?
     var shift: UInt64 = 0
     var seen = 0
     var pending: [Candidate] = []
@@ -39,9 +42,11 @@ struct SyncWordFrameCollector: Sendable {
 
     init(
         syncWord: UInt64, syncLength: Int, maxErrors: Int, detectInverted: Bool, frameBits: Int,
-        headerBits: Int = 0, maxPending: Int = 8, keepSoftSymbols: Bool = false
+        headerBits: Int = 0, maxPending: Int = 8, keepSoftSymbols: Bool = false,
+        supersededByHit: (@Sendable (Candidate) -> Bool)? = nil
     ) {
         self.keepSoftSymbols = keepSoftSymbols
+        self.supersededByHit = supersededByHit
         let n = max(1, min(64, syncLength))
         self.syncLength = n
         self.mask = n == 64 ? ~0 : (UInt64(1) << UInt64(n)) - 1
@@ -108,6 +113,7 @@ struct SyncWordFrameCollector: Sendable {
             return
         }
         syncHits += 1
+        if let superseded = supersededByHit { pending.removeAll(where: superseded) }
         guard pending.count < maxPending else {
             droppedHits += 1
             return

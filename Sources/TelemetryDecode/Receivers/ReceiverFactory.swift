@@ -112,6 +112,7 @@ public enum ReceiverFactory {
             } ?? .standard
             return MobitexDeframer(.init(nx: spec.framing == .mobitexNX, variant: variant))
         case .sanoSat: return SanoSatDeframer()
+        case .eseo: return ESEODeframer()
         case .usp: return USPDeframer()
         }
     }

@@ -43,6 +43,7 @@ public enum Framing: String, Sendable, Hashable, CaseIterable {
     case light1 = "Light-1"
     case binar2 = "BINAR-2"
     case hadesR = "HADES-R"
+    case eseo = "ESEO"
 }
 
 /// Everything the receive chain needs to know about one transmitter: plain data from the catalogue

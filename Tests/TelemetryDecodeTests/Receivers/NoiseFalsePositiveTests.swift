@@ -42,6 +42,7 @@ import TelemetryDecode
         Case(framing: .light1, baud: 2400),
         Case(framing: .binar2, baud: 9600),
         Case(framing: .hadesR, baud: 200),
+        Case(framing: .eseo, baud: 9600),
     ]
 
     static var seconds: Int { Int(ProcessInfo.processInfo.environment["GSD_NOISE_SECONDS"] ?? "") ?? 5 }
