@@ -74,35 +74,23 @@ public struct HADESDeframer: Deframer {
 
     /// Descrambles bytes 1... of `bytes`: for bits 7...1 of each byte, out = in ⊕ s16 ⊕ s11 with the
     /// received bit shifted into the 17-bit register (initially 1 << 16); bit 0 passes unchanged.
-    public static func descramble(_ bytes: [UInt8]) -> [UInt8] {
-        var out = bytes
-        var state: UInt32 = 1 << 16
-        for j in out.indices.dropFirst() {
-            let byte = out[j]
-            var v: UInt8 = 0
-            for k in 0..<7 {
-                let received = UInt32(byte >> (7 - k)) & 1
-                let bit = received ^ (((state >> 16) ^ (state >> 11)) & 1)
-                v = v << 1 | UInt8(bit)
-                state = ((state << 1) | received) & 0x1FFFF
-            }
-            out[j] = v << 1 | (byte & 1)
-        }
-        return out
-    }
+    public static func descramble(_ bytes: [UInt8]) -> [UInt8] { scrambling(bytes, descramble: true) }
 
     /// Scrambles bytes 1... (the inverse of `descramble`: the register takes the sent bit).
-    public static func scramble(_ bytes: [UInt8]) -> [UInt8] {
+    public static func scramble(_ bytes: [UInt8]) -> [UInt8] { scrambling(bytes, descramble: false) }
+
+    /// The self-synchronising scrambler both ways: the register always takes the bit on the air.
+    static func scrambling(_ bytes: [UInt8], descramble: Bool) -> [UInt8] {
         var out = bytes
         var state: UInt32 = 1 << 16
         for j in out.indices.dropFirst() {
             let byte = out[j]
             var v: UInt8 = 0
             for k in 0..<7 {
-                let plain = UInt32(byte >> (7 - k)) & 1
-                let sent = plain ^ (((state >> 16) ^ (state >> 11)) & 1)
-                v = v << 1 | UInt8(sent)
-                state = ((state << 1) | sent) & 0x1FFFF
+                let input = UInt32(byte >> (7 - k)) & 1
+                let output = input ^ (((state >> 16) ^ (state >> 11)) & 1)
+                v = v << 1 | UInt8(output)
+                state = ((state << 1) | (descramble ? input : output)) & 0x1FFFF
             }
             out[j] = v << 1 | (byte & 1)
         }
