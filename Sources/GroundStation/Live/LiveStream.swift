@@ -97,6 +97,8 @@ public enum LiveStreamOpener {
         do throws(any Error) {
             let dongle = try RTLSDRDevice.open(RTLSDRDevice.Selector(s.serial ?? "0"), context: context)
             let rate = try dongle.setSampleRate(s.sampleRate)
+            // The R82xx IF filter follows the rate unless a bandwidth is asked for.
+            if let bandwidth = s.bandwidth { try dongle.setBandwidth(bandwidth) }
             let ppm = s.ppm != 0 ? s.ppm : profile.defaults.ppm
             if ppm != 0 { try dongle.setFrequencyCorrection(ppm: ppm) }
             try dongle.setCenterFrequency(UInt64(centre.rounded()))
@@ -107,7 +109,7 @@ public enum LiveStreamOpener {
             return LiveStream(
                 format: .cu8, sampleRate: rate, centreFrequency: centre,
                 hardware: "RTL2832U + \(dongle.tuner.rawValue) (\(dongle.info.description), profile \(profile.id)), gain "
-                    + (reached.map { "\($0) dB" } ?? "auto"),
+                    + (reached.map { "\($0) dB" } ?? "auto") + ", IF filter \(Int(dongle.bandwidth / 1000)) kHz",
                 read: { try source.read(into: $0) },
                 stop: { source.stop() },
                 drops: { source.droppedBytes },

@@ -82,7 +82,8 @@ public struct DaemonConfiguration: Sendable {
         public var soapyArguments: String? = nil
         public var ppm: Int = 0
         public var tuningOffset: Double = 0
-        /// SoapySDR only: antenna port, gain per named element (dB), analogue bandwidth (Hz).
+        /// SoapySDR only: antenna port, gain per named element (dB). Analogue bandwidth (Hz): the SoapySDR
+        /// device's filter, or the R82xx IF filter of the native driver (default: the sample rate's).
         public var antenna: String? = nil
         public var gainElements: [String: Double] = [:]
         public var bandwidth: Double? = nil
