@@ -1,5 +1,5 @@
+import TelemetryDecode
 import Foundation
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -39,7 +39,7 @@ public final class HamlibConnection: Sendable {
         }
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     public init(endpoint: HamlibEndpoint, timeout: Double = 2) {
         self.endpoint = endpoint

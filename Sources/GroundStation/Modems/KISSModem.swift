@@ -1,4 +1,3 @@
-import Synchronization
 import TelemetryDecode
 
 /// A KISS TNC on a byte link (serial port or TCP): received bytes go through the streaming
@@ -12,12 +11,12 @@ public final class KISSModem: Sendable {
         var session: Int
         var pending: [KISSDecoder.Event] = []
     }
-    private let receiveState: Mutex<ReceiveState>
-    private let sendLock = Mutex(())
+    private let receiveState: Locked<ReceiveState>
+    private let sendLock = Locked(())
 
     public init(link: any ByteLink, maximumFrameBytes: Int = 65_536) {
         self.link = link
-        receiveState = Mutex(ReceiveState(decoder: KISSDecoder(maximumFrameBytes: maximumFrameBytes), session: link.session))
+        receiveState = Locked(ReceiveState(decoder: KISSDecoder(maximumFrameBytes: maximumFrameBytes), session: link.session))
     }
 
     public var name: String { link.name }

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
+import TelemetryDecode
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
 
 /// Why a KISS-over-TCP connection failed. Every case names the `host:port`.
 public enum KISSTCPError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -61,7 +61,7 @@ public final class KISSTCPClient: ByteLink, @unchecked Sendable {
         var failedAttempts = 0
         var nextAttempt: ContinuousClock.Instant? = nil
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     public var name: String { "\(host):\(port)" }
     public var session: Int { state.withLock { $0.session } }

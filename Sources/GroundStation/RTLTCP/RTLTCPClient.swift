@@ -1,9 +1,9 @@
 #if canImport(Glibc)
+import TelemetryDecode
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
 
 /// An rtl_tcp client as a `SampleSource`: connects, validates the 12-byte `RTL0` header, sends
 /// commands, and streams the server's cu8 IQ bytes into a `SamplePipeline` (use `.dropNewest`, as for
@@ -18,7 +18,7 @@ import Synchronization
 ///   paired at even stream offsets.
 /// - `close()` (from any thread) ends the stream: a `read` in progress returns 0 soon.
 public final class RTLTCPClient: SampleSource, @unchecked Sendable {
-    // @unchecked: mutable state is in `state` (a Mutex); `read` is called by one thread at a time.
+    // @unchecked: mutable state is in `state` (a Locked); `read` is called by one thread at a time.
 
     public struct ReconnectPolicy: Sendable, Hashable {
         /// Pause before each attempt.
@@ -65,7 +65,7 @@ public final class RTLTCPClient: SampleSource, @unchecked Sendable {
         /// Latest command per command byte, in the order first set.
         var settings: [RTLTCPCommand] = []
     }
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     public var endpoint: String { "\(host):\(port)" }
     /// The header of the current connection.
@@ -89,7 +89,7 @@ public final class RTLTCPClient: SampleSource, @unchecked Sendable {
         self.reconnect = reconnect
         self.onGap = onGap
         let (fd, header) = try Self.open(host: host, port: port, timeout: connectTimeout)
-        state = Mutex(State(fd: fd, header: header))
+        state = Locked(State(fd: fd, header: header))
         for c in commands { try send(c) }
     }
 

@@ -1,11 +1,11 @@
 #if canImport(Glibc)
+import TelemetryDecode
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 import Dispatch
 import Foundation
-import Synchronization
 
 /// An rtl_tcp server for a byte source (a cu8 recording): any rtl_tcp client (SDR++, gqrx, GNU Radio,
 /// `RTLTCPClient`) connects, gets the 12-byte header and then the IQ bytes, looped or once, paced at
@@ -17,7 +17,7 @@ import Synchronization
 /// POSIX sockets, poll() with at most 100 ms waits (so `stop()` is prompt), `MSG_NOSIGNAL` sends.
 /// The threads keep the server alive: call `stop()` when done.
 public final class RTLTCPServer: @unchecked Sendable {
-    // @unchecked: mutable state is in `state` (a Mutex); the threads only share that.
+    // @unchecked: mutable state is in `state` (a Locked); the threads only share that.
 
     public enum Pacing: Sendable, Hashable {
         /// Bytes go out at the sample rate (as a dongle would deliver them).
@@ -102,7 +102,7 @@ public final class RTLTCPServer: @unchecked Sendable {
         var totalBytesSent = 0
         var commands: [(client: Int, command: RTLTCPCommand)] = []
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Clients connected now.
     public var activeClients: Int { state.withLock { $0.active.count } }

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
+import TelemetryDecode
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
 
 /// Why a serial port could not be opened, configured, read or written. Every case names the device.
 public enum SerialPortError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -54,7 +54,7 @@ func errnoText(_ code: Int32) -> String {
 public final class SerialPort: ByteLink, @unchecked Sendable {
     public let path: String
     public let baudRate: Int
-    private let fd: Mutex<Int32>
+    private let fd: Locked<Int32>
 
     public static let supportedBaudRates = [
         1200, 2400, 4800, 9600, 19200, 38400, 57600, 115_200, 230_400,
@@ -124,7 +124,7 @@ public final class SerialPort: ByteLink, @unchecked Sendable {
             throw fail(.system(path: path, operation: "tcsetattr", errno: e))
         }
         _ = tcflush(fd, TCIOFLUSH)
-        self.fd = Mutex(fd)
+        self.fd = Locked(fd)
     }
 
     deinit {

@@ -1,5 +1,5 @@
+import TelemetryDecode
 import Foundation
-import Synchronization
 
 /// A clock that starts at a chosen date (for example during a pass in the past).
 ///
@@ -11,13 +11,13 @@ public final class SimulatedTrackingClock: TrackingClock {
     public let start: Date
     public let rate: Double?
     private let realStart: ContinuousClock.Instant
-    private let virtualNow: Mutex<Date>
+    private let virtualNow: Locked<Date>
 
     public init(start: Date, rate: Double? = nil) {
         self.start = start
         self.rate = rate.flatMap { $0.isFinite && $0 > 0 ? $0 : nil }
         self.realStart = ContinuousClock.now
-        self.virtualNow = Mutex(start)
+        self.virtualNow = Locked(start)
     }
 
     public func now() -> Date {

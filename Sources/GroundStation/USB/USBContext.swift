@@ -1,13 +1,13 @@
+import TelemetryDecode
 import CLibUSB
 import Foundation
-import Synchronization
 
 /// A libusb context with its own event thread, which runs every asynchronous transfer callback and
 /// hot-plug callback. Lists and opens devices; `close()` (or release) stops the thread and exits libusb
 /// after the handles opened from it are closed.
 public final class USBContext: @unchecked Sendable {
     // @unchecked: `pointer` is immutable after init and libusb contexts are thread-safe; the event
-    // thread's stop flag is atomic; `state` is a Mutex.
+    // thread's stop flag is atomic; `state` is a Locked.
     let pointer: OpaquePointer
     /// 1 while the event thread should run.
     private let running = USBAtomicInt(1)
@@ -17,7 +17,7 @@ public final class USBContext: @unchecked Sendable {
         /// Hot-plug callback boxes: released at close, when no callback can be running any more.
         var hotplugBoxes: [UInt] = []  // addresses (Sendable)
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Creates a context and starts its event thread. Under umockdev the testbed must exist first.
     public init() throws(USBError) {

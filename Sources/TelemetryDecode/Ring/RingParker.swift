@@ -114,32 +114,3 @@ extension RingParker {
     /// Gives the CPU away once (the middle stage of the spin-then-park waits).
     static func yieldThread() { _ = sched_yield() }
 }
-
-/// A plain pthread mutex guarding a value, for the ring's rare paths (the drop-event queue).
-///
-/// Not `Synchronization.Mutex`: its futex fast path lives in the prebuilt, uninstrumented standard
-/// library, so ThreadSanitizer cannot see it and reports the data it guards as racing; pthread mutexes
-/// are intercepted by the sanitizer and cost the same here.
-final class RingLock<Value>: @unchecked Sendable {
-    // @unchecked: `value` is only touched inside `withLock`, with the mutex held.
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private var value: Value
-
-    init(_ value: Value) {
-        self.value = value
-        mutex = .allocate(capacity: 1)
-        mutex.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(mutex, nil)
-    }
-
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-    }
-
-    func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return try body(&value)
-    }
-}

@@ -199,7 +199,7 @@ public final class SampleRing: @unchecked Sendable {
     private let bytesInCounter = Atomic<Int>(0)
     private let droppedCounter = Atomic<Int>(0)
     private let highWaterCounter = Atomic<Int>(0)
-    private let dropQueue = RingLock(DropQueue())
+    private let dropQueue = Locked(DropQueue())
 
     /// Spin budget before parking: tight re-checks, then a few `sched_yield`s.
     private static let spinChecks = 2_000

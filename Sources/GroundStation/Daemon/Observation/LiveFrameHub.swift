@@ -1,10 +1,11 @@
-import Foundation
 import Synchronization
+import TelemetryDecode
+import Foundation
 
 /// Fans stored frames out to live subscribers. A slow subscriber loses its oldest events (its stream keeps
 /// the newest 256) rather than holding up storage.
 public final class LiveFrameHub: Sendable {
-    private let subscribers = Mutex<[UInt64: AsyncStream<LiveFrameEvent>.Continuation]>([:])
+    private let subscribers = Locked<[UInt64: AsyncStream<LiveFrameEvent>.Continuation]>([:])
     private let nextID = Atomic<UInt64>(0)
 
     public init() {}

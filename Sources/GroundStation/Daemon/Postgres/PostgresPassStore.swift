@@ -1,7 +1,7 @@
+import TelemetryDecode
 import Foundation
 import Logging
 import PostgresNIO
-import Synchronization
 
 /// `PassStore` on PostgreSQL, for a network of stations sharing one database.
 ///
@@ -17,7 +17,7 @@ public final class PostgresPassStore: PassStore {
     let client: PostgresClient
     let runner: Task<Void, Never>
     let logger: Logger
-    let feeds = Mutex<[UUID: Task<Void, Never>]>([:])
+    let feeds = Locked<[UUID: Task<Void, Never>]>([:])
 
     private init(configuration: PostgresStoreConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -391,7 +391,7 @@ struct SQLBuilder {
 
 /// Resumed once: when the feed's LISTEN is in place, or with the error that prevented it.
 final class ReadySignal: Sendable {
-    private let state = Mutex<(done: Bool, error: (any Error)?, waiter: CheckedContinuation<Void, any Error>?)>((false, nil, nil))
+    private let state = Locked<(done: Bool, error: (any Error)?, waiter: CheckedContinuation<Void, any Error>?)>((false, nil, nil))
 
     func signal(_ error: (any Error)?) {
         let waiter: CheckedContinuation<Void, any Error>? = state.withLock { s in

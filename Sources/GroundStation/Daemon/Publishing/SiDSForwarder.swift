@@ -1,6 +1,6 @@
+import TelemetryDecode
 import Foundation
 import Logging
-import Synchronization
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -59,7 +59,7 @@ public actor SiDSForwarder {
     private let session: URLSession
     private let logger: Logger
     private let wakeups: [String: (stream: AsyncStream<Void>, continuation: AsyncStream<Void>.Continuation)]
-    private let counterState: Mutex<Counters>
+    private let counterState: Locked<Counters>
 
     /// Opens (or creates) the outbox in `directory`; pending entries from a previous run are sent by `run()`.
     /// Entries for endpoints no longer configured stay in the journal until they are configured again.
@@ -76,7 +76,7 @@ public actor SiDSForwarder {
         }
         self.wakeups = wakeups
         let known = Set(configuration.endpoints.map(\.absoluteString))
-        counterState = Mutex(Counters(outboxDepth: outbox.pending.filter { known.contains($0.endpoint) }.count))
+        counterState = Locked(Counters(outboxDepth: outbox.pending.filter { known.contains($0.endpoint) }.count))
         if outbox.tornLinesDropped > 0 {
             logger.warning("SiDS outbox: dropped a torn last line (a write cut off by a crash, never acknowledged)")
         }
