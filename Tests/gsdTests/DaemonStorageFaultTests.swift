@@ -9,7 +9,7 @@ import Glibc
 /// The data folder fills up in the middle of a pass (a small tmpfs, then a filler file): the daemon keeps
 /// decoding and says what it could not store; after space returns and a restart, every frame the API had
 /// shown is still there. Needs permission to mount a tmpfs (root with CAP_SYS_ADMIN); skipped otherwise.
-@Suite(.serialized, .timeLimit(.minutes(5))) struct DaemonStorageFaultTests {
+@Suite(.serialized, .timeLimit(.minutes(8))) struct DaemonStorageFaultTests {
     static let canMountTmpfs: Bool = {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gsd-mount-probe-\(getpid())").path
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -41,18 +41,19 @@ import Glibc
         try #require(mount.status == 0, "mount: \(mount.stderr)")
         defer { _ = try? ChildProcess.run(["umount", "-l", data], timeout: .seconds(20)) }
 
-        // us04 at a quarter of real time: about 28 s of pass with frames spread over it.
-        let config = try DaemonEndToEndTests.config(scratch, [("us04.wav", 42702)], speed: 0.25)
+        // us04 at a tenth of real time: about 70 s of pass, its two good frames 50 s apart (a loaded CI
+        // machine once kept this test from seeing the first frame within 20 s).
+        let config = try DaemonEndToEndTests.config(scratch, [("us04.wav", 42702)], speed: 0.1)
         var seen: [[String: Any]] = []
         var refused = false
         do {
             let daemon = try DaemonProcess(arguments: ["run", "--config", config, "--listen", "127.0.0.1:0"], outputPath: scratch.file("log1"))
             defer { daemon.kill(SIGKILL) }
             let base = try await daemon.waitForURL()
-            let deadline = ContinuousClock.now + .seconds(120)
+            let deadline = ContinuousClock.now + .seconds(240)
             while ContinuousClock.now < deadline {
-                // 404 until the pass opens. us04's two good frames are 5 s apart (20 s at this speed): the
-                // disk fills after the first stored frame, well before the pass ends, however loaded the machine.
+                // 404 until the pass opens. us04's two good frames are 5 s apart (50 s at this speed): the
+                // disk fills after the first stored frame, well before the pass ends.
                 let frames = (try? await DaemonHTTP.items(base + "/api/passes/1/frames")) ?? []
                 if frames.count >= 1 {
                     seen = frames
