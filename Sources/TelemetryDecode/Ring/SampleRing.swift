@@ -23,7 +23,9 @@ public enum SampleRingError: Error, Equatable, Sendable, CustomStringConvertible
 ///
 /// One thread produces (a USB callback, a socket or file reader), one thread consumes (the decode chain).
 /// Both get direct views into the storage:
-/// - producer: `writableRegion(minimum:)` → write into `first` then `second` → `commit(n)`; or `write(_:)`.
+/// - producer: `writableRegion(minimum:)` → write into `first` then `second` → `commit(n)`; or `write(_:)`;
+///   or, for transfers filled by hardware while several are in flight (USB bulk), `reserve(_:)` contiguous
+///   slots ahead of the committed bytes and `complete(_:filled:)` them in the order they were reserved.
 /// - consumer: `read(timeout:)` → `.data(region)` → use `first` then `second` → `release(n)`.
 /// A region is split in two where it wraps past the end of the storage.
 ///
@@ -42,7 +44,9 @@ public enum SampleRingError: Error, Equatable, Sendable, CustomStringConvertible
 /// `.endOfStream` at once, and both are woken if parked.
 ///
 /// **Positions.** The stream offset of a byte is its index among all bytes offered by the producer,
-/// stored or dropped; `ReadRegion.streamOffset` and `DropEvent.streamOffset` use it.
+/// stored or dropped; `ReadRegion.streamOffset` and `DropEvent.streamOffset` use it. Storage a reservation
+/// left unused (a short transfer, or the end of the storage skipped to keep a slot contiguous) is padding:
+/// the consumer steps over it unseen, and it is not part of the stream.
 public final class SampleRing: @unchecked Sendable {
     // Why @unchecked Sendable is sound: the ring has exactly one producer thread and one consumer thread
     // (documented contract: producer methods are called by one thread at a time, likewise consumer
@@ -68,6 +72,8 @@ public final class SampleRing: @unchecked Sendable {
         public var count: Int
         /// Ring position (bytes stored before the gap); internal bookkeeping.
         let ringPosition: Int
+        /// Not a drop: `count` bytes of unused storage the consumer skips (see `reserve`).
+        var isPadding = false
 
         public var description: String { "dropped \(count) bytes at stream offset \(streamOffset)" }
     }
@@ -111,6 +117,17 @@ public final class SampleRing: @unchecked Sendable {
             if n > a, let dst = second.baseAddress { dst.copyMemory(from: src + a, byteCount: n - a) }
             return n
         }
+    }
+
+    /// A contiguous slot of storage ahead of the committed bytes, for one transfer to fill in place.
+    public struct Reservation {
+        /// Ring position where the slot starts (after `padding`).
+        let position: Int
+        /// Bytes skipped before the slot so that it does not wrap.
+        let padding: Int
+        /// Where the transfer writes; valid until `complete`.
+        public let buffer: UnsafeMutableRawBufferPointer
+        // The pointer is only a place to write; the ring owns the memory and outlives its reservations.
     }
 
     /// Stored bytes handed to the consumer, contiguous in the stream from `streamOffset`:
@@ -171,6 +188,10 @@ public final class SampleRing: @unchecked Sendable {
     @exclusivity(unchecked) private var producerHighWater = 0
     @exclusivity(unchecked) private var producerEventsPosted = 0
     @exclusivity(unchecked) private var producerClosed = false
+    /// Ring position up to which storage is reserved (`producerHead` when nothing is outstanding).
+    @exclusivity(unchecked) private var producerReserved = 0
+    /// Padding bytes the producer has placed so far.
+    @exclusivity(unchecked) private var producerPadding = 0
 
     private let pad1 = CacheLinePad()
 
@@ -182,6 +203,7 @@ public final class SampleRing: @unchecked Sendable {
     @exclusivity(unchecked) private var consumerDropped = 0
     @exclusivity(unchecked) private var consumerEventsSeen = 0
     @exclusivity(unchecked) private var consumerNextEvent: Int?
+    @exclusivity(unchecked) private var consumerPadding = 0
 
     private let pad2 = CacheLinePad()
 
@@ -198,6 +220,9 @@ public final class SampleRing: @unchecked Sendable {
     private let eventsPosted = Atomic<Int>(0)
     private let bytesInCounter = Atomic<Int>(0)
     private let droppedCounter = Atomic<Int>(0)
+    private let paddingReleased = Atomic<Int>(0)
+    /// Padding runs posted (they share the event queue with drops but are not drop events).
+    private let paddingEvents = Atomic<Int>(0)
     private let highWaterCounter = Atomic<Int>(0)
     private let dropQueue = Locked(DropQueue())
 
@@ -245,6 +270,7 @@ public final class SampleRing: @unchecked Sendable {
     /// The region covers all the space free at the time of the call.
     public func writableRegion(minimum: Int = 1) throws(SampleRingError) -> WriteRegion {
         if producerClosed || state.load(ordering: .relaxed) & Self.cancelledBit != 0 { throw .closed }
+        precondition(producerReserved == producerHead, "writableRegion while reservations are outstanding")
         let want = Swift.max(0, Swift.min(minimum, capacity))
         producerTailCache = tail.load(ordering: .acquiring)
         if blocking && capacity - (producerHead - producerTailCache) < want {
@@ -269,11 +295,17 @@ public final class SampleRing: @unchecked Sendable {
         precondition(count >= 0 && count <= producerRegionLimit, "commit beyond the writable region")
         guard count > 0 else { return }
         producerHead &+= count
+        producerReserved = producerHead
         producerRegionLimit -= count
+        publishHead()
+    }
+
+    /// Makes `producerHead` visible to the consumer and wakes it if it waits.
+    private func publishHead() {
         // Sequentially consistent (not just release) so that, with the consumer's flag store and
         // re-check, either the consumer sees this head or we see its waiter flag.
         head.store(producerHead, ordering: .sequentiallyConsistent)
-        bytesInCounter.store(producerHead &+ producerDropped, ordering: .releasing)
+        bytesInCounter.store(producerHead &+ producerDropped &- producerPadding, ordering: .releasing)
         let fill = producerHead &- tail.load(ordering: .relaxed)
         if fill > producerHighWater {
             producerHighWater = fill
@@ -288,9 +320,9 @@ public final class SampleRing: @unchecked Sendable {
     public func recordDrop(_ count: Int) {
         guard count > 0 else { return }
         let position = producerHead
-        let streamOffset = producerHead &+ producerDropped
+        let streamOffset = producerHead &+ producerDropped &- producerPadding
         let appended = dropQueue.withLock { q in
-            if let last = q.last, last.ringPosition == position {
+            if let last = q.last, last.ringPosition == position, !last.isPadding {
                 q.items[q.items.count - 1].count += count
                 return false
             }
@@ -303,7 +335,7 @@ public final class SampleRing: @unchecked Sendable {
         }
         producerDropped &+= count
         droppedCounter.store(producerDropped, ordering: .releasing)
-        bytesInCounter.store(producerHead &+ producerDropped, ordering: .releasing)
+        bytesInCounter.store(producerHead &+ producerDropped &- producerPadding, ordering: .releasing)
         if consumerWaiting.load(ordering: .sequentiallyConsistent) { parker.wake(.consumer) }
     }
 
@@ -336,6 +368,58 @@ public final class SampleRing: @unchecked Sendable {
         return done
     }
 
+    /// A contiguous slot of `count` bytes after everything committed or reserved so far, or nil when the
+    /// ring has no room for it now (it never waits; a live producer then drops or copies what it has).
+    /// Producer thread only. Every reservation must be completed, in the order made, by
+    /// `complete(_:filled:)`; meanwhile `writableRegion`/`write` must not be used.
+    public func reserve(_ count: Int) throws(SampleRingError) -> Reservation? {
+        if producerClosed || state.load(ordering: .relaxed) & Self.cancelledBit != 0 { throw .closed }
+        guard count > 0, count <= capacity else { return nil }
+        let offset = producerReserved & mask
+        let padding = offset + count > capacity ? capacity - offset : 0
+        producerTailCache = tail.load(ordering: .acquiring)
+        guard capacity - (producerReserved &- producerTailCache) >= padding + count else { return nil }
+        let position = producerReserved &+ padding
+        producerReserved = position &+ count
+        return Reservation(
+            position: position, padding: padding,
+            buffer: UnsafeMutableRawBufferPointer(start: storage + (position & mask), count: count))
+    }
+
+    /// Takes back the newest reservation (its transfer could not be started). Producer thread only.
+    public func unreserve(_ reservation: Reservation) {
+        precondition(reservation.position &+ reservation.buffer.count == producerReserved, "only the newest reservation can be taken back")
+        producerReserved = reservation.position &- reservation.padding
+    }
+
+    /// Publishes the first `filled` bytes of the oldest outstanding reservation; the rest of its slot
+    /// becomes padding. `filled: 0` gives the slot up (a transfer that failed or was cancelled).
+    /// Producer thread only.
+    public func complete(_ reservation: Reservation, filled: Int) {
+        precondition(reservation.position &- reservation.padding == producerHead, "reservations completed out of order")
+        precondition(filled >= 0 && filled <= reservation.buffer.count, "filled beyond the reservation")
+        addPadding(reservation.padding)
+        producerHead &+= filled
+        addPadding(reservation.buffer.count - filled)
+        publishHead()
+    }
+
+    /// Puts `count` bytes of padding at the producer's position (queued like a drop, so the consumer meets
+    /// it at exactly this place).
+    private func addPadding(_ count: Int) {
+        guard count > 0 else { return }
+        let position = producerHead
+        dropQueue.withLock { q in
+            q.items.append(DropEvent(streamOffset: position &+ producerDropped &- producerPadding, count: count,
+                                     ringPosition: position, isPadding: true))
+        }
+        producerEventsPosted += 1
+        paddingEvents.add(1, ordering: .relaxed)
+        eventsPosted.store(producerEventsPosted, ordering: .sequentiallyConsistent)
+        producerHead &+= count
+        producerPadding &+= count
+    }
+
     /// End of stream: no more writes; the consumer drains what is stored, then gets `.endOfStream`.
     /// Producer thread only (or after the producer has stopped).
     public func close() {
@@ -357,7 +441,7 @@ public final class SampleRing: @unchecked Sendable {
     public var isCancelled: Bool { state.load(ordering: .acquiring) & Self.cancelledBit != 0 }
 
     public var bytesIn: Int { bytesInCounter.load(ordering: .acquiring) }
-    public var bytesOut: Int { tail.load(ordering: .acquiring) }
+    public var bytesOut: Int { tail.load(ordering: .acquiring) &- paddingReleased.load(ordering: .acquiring) }
     public var bytesDropped: Int { droppedCounter.load(ordering: .acquiring) }
     public var highWaterMark: Int { highWaterCounter.load(ordering: .acquiring) }
     /// Bytes stored and not yet released (approximate while both sides run).
@@ -366,7 +450,8 @@ public final class SampleRing: @unchecked Sendable {
     public var statistics: Statistics {
         Statistics(
             bytesIn: bytesIn, bytesOut: bytesOut, bytesDropped: bytesDropped,
-            dropEvents: eventsPosted.load(ordering: .acquiring), highWaterMark: highWaterMark)
+            dropEvents: eventsPosted.load(ordering: .acquiring) &- paddingEvents.load(ordering: .acquiring),
+            highWaterMark: highWaterMark)
     }
 
     // MARK: - Consumer
@@ -390,6 +475,16 @@ public final class SampleRing: @unchecked Sendable {
                 if p == consumerTail {
                     let event = dropQueue.withLock { $0.popFirst() }
                     consumerNextEvent = nil
+                    if let event, event.isPadding {
+                        consumerEventsSeen += 1
+                        consumerPadding &+= event.count
+                        consumerTail &+= event.count
+                        consumerRegionEnd = consumerTail
+                        paddingReleased.store(consumerPadding, ordering: .releasing)
+                        tail.store(consumerTail, ordering: .sequentiallyConsistent)
+                        if blocking && producerWaiting.load(ordering: .sequentiallyConsistent) { parker.wake(.producer) }
+                        continue
+                    }
                     if let event {
                         consumerEventsSeen += 1
                         consumerDropped &+= event.count
@@ -408,7 +503,7 @@ public final class SampleRing: @unchecked Sendable {
                 return .data(ReadRegion(
                     first: UnsafeRawBufferPointer(start: storage + offset, count: a),
                     second: UnsafeRawBufferPointer(start: storage, count: count - a),
-                    streamOffset: consumerTail &+ consumerDropped))
+                    streamOffset: consumerTail &+ consumerDropped &- consumerPadding))
             }
             // Empty. `st` was loaded before head and the events, so if it says closed they were final.
             if st & Self.closedBit != 0 { return .endOfStream }

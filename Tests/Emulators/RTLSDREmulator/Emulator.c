@@ -38,6 +38,7 @@ struct gsd_rtlsdr_emulator {
     urb_queue bulk;      // bulk IN URBs waiting for data
     urb_queue held;      // control URBs that never complete (timeout injection)
     int stall_control, hold_control, stall_bulk;
+    int short_bulk, short_bulk_length;
     uint64_t control_transfers, bulk_urbs, bulk_bytes, discarded_urbs;
     uint64_t stream_offset;  // next pattern byte
     double credit;           // pacing: bytes that may be delivered now
@@ -162,11 +163,16 @@ static struct usbdevfs_urb *reap(gsd_rtlsdr_emulator *e) {
         e->credit -= (double)u->buffer_length;
     }
     pop(&e->bulk);
-    fill_pattern(e, u->buffer, u->buffer_length);
+    int length = u->buffer_length;
+    if (e->short_bulk > 0) {  // a short packet ended the transfer early; the stream goes on after it
+        e->short_bulk--;
+        if (e->short_bulk_length < length) length = e->short_bulk_length;
+    }
+    fill_pattern(e, u->buffer, length);
     u->status = 0;
-    u->actual_length = u->buffer_length;
+    u->actual_length = length;
     e->bulk_urbs++;
-    e->bulk_bytes += (uint64_t)u->buffer_length;
+    e->bulk_bytes += (uint64_t)length;
     return u;
 }
 
@@ -381,6 +387,13 @@ void gsd_rtlsdr_emulator_hold_control(gsd_rtlsdr_emulator *e, int count) {
 void gsd_rtlsdr_emulator_stall_bulk(gsd_rtlsdr_emulator *e, int count) {
     pthread_mutex_lock(&e->lock);
     e->stall_bulk = count;
+    pthread_mutex_unlock(&e->lock);
+}
+
+void gsd_rtlsdr_emulator_short_bulk(gsd_rtlsdr_emulator *e, int count, int length) {
+    pthread_mutex_lock(&e->lock);
+    e->short_bulk = count;
+    e->short_bulk_length = length < 0 ? 0 : length;
     pthread_mutex_unlock(&e->lock);
 }
 

@@ -48,6 +48,7 @@ final class EmulatedDongle: @unchecked Sendable {
     func stallControl(_ n: Int32) { gsd_rtlsdr_emulator_stall_control(pointer, n) }
     func holdControl(_ n: Int32) { gsd_rtlsdr_emulator_hold_control(pointer, n) }
     func stallBulk(_ n: Int32) { gsd_rtlsdr_emulator_stall_bulk(pointer, n) }
+    func shortBulk(_ n: Int32, length: Int32) { gsd_rtlsdr_emulator_short_bulk(pointer, n, length) }
 }
 
 /// Checks the emulator's counter pattern: stream byte k is byte k % 4 of the little-endian word k / 4.

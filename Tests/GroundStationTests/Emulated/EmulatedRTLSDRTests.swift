@@ -287,6 +287,32 @@ struct EmulatedRTLSDRTests {
         #expect(device.streamError == nil)
     }
 
+    @Test func shortTransfersLeaveNoHoleInTheStream() throws {
+        let dongle = try EmulatedDongle(paced: true)
+        defer { withExtendedLifetime(dongle) {} }
+        let context = try USBContext()
+        defer { context.close() }
+        let device = try RTLSDRDevice.open(.index(0), context: context)
+        defer { device.close() }
+        try device.setSampleRate(3_200_000)
+        dongle.shortBulk(20, length: 12_345)  // odd length: the next transfer starts mid-word
+        let source = try RTLSDRSampleSource(device: device)
+        var checker = CounterPatternChecker()
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 16)
+        defer { buffer.deallocate() }
+        while checker.offset < 6 << 20 {
+            let n = try source.read(into: buffer)
+            if n == 0 { break }
+            checker.check(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+        }
+        source.stop()
+        #expect(checker.firstMismatch == nil, "pattern broken at stream byte \(checker.firstMismatch ?? -1)")
+        #expect(checker.offset >= 6 << 20)
+        #expect(source.droppedBytes == 0)
+        let s = dongle.state
+        #expect(s.bulk_bytes == (s.bulk_urbs - 20) * 256 * 1024 + 20 * 12_345)
+    }
+
     @Test func samplePipelineDecodesFromTheDongle() async throws {
         // The dongle behind the pipeline, as replay/daemon code uses a source; the chain checks the pattern.
         let dongle = try EmulatedDongle(paced: true)

@@ -1,5 +1,6 @@
 import Foundation
 import GroundStation
+import TelemetryDecode
 import Testing
 
 /// The USB core (context, device list, open, control/bulk transfers, async streams, errors) on the
@@ -105,6 +106,63 @@ extension EmulatedRTLSDRTests {
         #expect(checker.mismatch == nil)
         #expect(dongle.state.discarded_urbs <= 3)
         #expect(UInt64(chunks.all.count) * 32768 == dongle.state.bulk_bytes)
+    }
+
+    /// Transfers filled in place in a ring, unpaced (the consumer may fall behind: whole transfers are
+    /// then dropped and reported in place), with short transfers among them: every byte that arrives is
+    /// the pattern at its stream offset, and stored + dropped = what the dongle sent.
+    @Test func usbCoreBulkStreamFillsARingInPlaceWithShortTransfersAndDrops() throws {
+        let dongle = try EmulatedDongle(paced: false)
+        defer { withExtendedLifetime(dongle) {} }
+        let context = try USBContext()
+        defer { context.close() }
+        let h = try context.open(.id(vendor: 0x0bda, product: 0x2838))
+        defer { h.close() }
+        try h.claim(interface: 0)
+        let configuration = USBBulkStream.Configuration(endpoint: 0x81, transferCount: 4, transferSize: 65536)
+        let small = try SampleRing(capacity: 256 * 1024, policy: .dropNewest)
+        #expect(try !USBBulkStream(device: h, configuration: configuration, destination: .ring(small), onEnd: { _ in }).isZeroCopy)
+
+        let ring = try SampleRing(capacity: 4 << 20, policy: .dropNewest)
+        dongle.shortBulk(12, length: 1001)
+        let ends = Collected<String>()
+        let stream = try USBBulkStream(device: h, configuration: configuration, destination: .ring(ring), onEnd: {
+            ends.append("\($0)")
+            ring.close()
+        })
+        #expect(stream.isZeroCopy)
+        try stream.start()
+        var stored = 0, dropped = 0, next = 0
+        var mismatch: Int?
+        reading: while true {
+            switch ring.read(timeout: .seconds(5)) {
+            case .data(let region):
+                if region.streamOffset != next && mismatch == nil { mismatch = region.streamOffset }
+                var checker = CounterPatternChecker(startingAt: region.streamOffset)
+                checker.check(region.first)
+                checker.check(region.second)
+                if let m = checker.firstMismatch, mismatch == nil { mismatch = m }
+                stored += region.count
+                next = region.streamOffset + region.count
+                ring.release(region.count)
+                if stored + dropped >= 16 << 20 { stream.cancel() }
+            case .dropped(let gap):
+                if gap.streamOffset != next && mismatch == nil { mismatch = gap.streamOffset }
+                dropped += gap.count
+                next = gap.streamOffset + gap.count
+            case .endOfStream: break reading
+            case .timedOut:
+                Issue.record("no data for 5 s")
+                stream.cancel()
+            }
+        }
+        #expect(stream.waitUntilEnded(timeout: .seconds(5)))
+        #expect(ends.all == ["cancelled"])
+        #expect(mismatch == nil, "pattern or offset broken at stream byte \(mismatch ?? -1)")
+        let s = dongle.state
+        #expect(UInt64(stored + dropped) == s.bulk_bytes)
+        #expect(ring.statistics.bytesIn == stored + dropped && ring.statistics.bytesDropped == dropped)
+        #expect(s.bulk_bytes == (s.bulk_urbs - 12) * 65536 + 12 * 1001)  // the short ones came through
     }
 }
 

@@ -33,6 +33,78 @@ import TelemetryDecode
         return Swift.min(size, remaining)
     }
 
+
+    /// The consumer of the drop-newest stress tests: checks every region's bytes and offset against the
+    /// pattern and every gap's place, releasing sometimes part of a region and stalling now and then.
+    static func verifyingConsumer(
+        _ ring: SampleRing, _ pattern: TestPattern, failures: Shared<[String]>, received: Shared<Int>,
+        gaps consumerDrops: Shared<[(offset: Int, count: Int)]>
+    ) -> @Sendable () -> Void {
+        return {
+            var rng = SplitMix64(seed: 4)
+            var offset = 0
+            var stored = 0
+            var gaps: [(offset: Int, count: Int)] = []
+            var op = 0
+            loop: while true {
+                op += 1
+                switch ring.read(timeout: .seconds(60)) {
+                case .data(let region):
+                    guard region.streamOffset == offset else {
+                        failures.withLock { $0.append("region at \(region.streamOffset), expected \(offset)") }
+                        break loop
+                    }
+                    let n = rng.next() % 4 == 0 ? 1 + Int(rng.next() % UInt64(region.count)) : region.count
+                    let a = Swift.min(n, region.first.count)
+                    let ok = pattern.matches(UnsafeRawBufferPointer(rebasing: region.first[..<a]), at: offset)
+                        && pattern.matches(UnsafeRawBufferPointer(rebasing: region.second[..<(n - a)]), at: offset + a)
+                    guard ok else {
+                        failures.withLock { $0.append("wrong bytes in [\(offset), \(offset + n))") }
+                        break loop
+                    }
+                    ring.release(n)
+                    offset += n
+                    stored += n
+                case .dropped(let gap):
+                    guard gap.streamOffset == offset, gap.count > 0 else {
+                        failures.withLock { $0.append("\(gap), expected at \(offset)") }
+                        break loop
+                    }
+                    gaps.append((gap.streamOffset, gap.count))
+                    offset += gap.count
+                case .endOfStream:
+                    break loop
+                case .timedOut:
+                    failures.withLock { $0.append("consumer timed out at \(offset)") }
+                    break loop
+                }
+                if op % 37 == 0 { usleep(200) }  // stall: the producer overruns the ring
+            }
+            received.withLock { $0 = stored }
+            consumerDrops.withLock { $0 = gaps }
+            ring.cancel()
+        }
+    }
+
+    /// Every byte offered is either received or in a gap, and both sides saw the same gaps.
+    static func checkDropAccounting(
+        _ ring: SampleRing, total: Int, received: Int, producerDrops: [(offset: Int, count: Int)],
+        consumerDrops: [(offset: Int, count: Int)]
+    ) {
+        let stats = ring.statistics
+        #expect(stats.bytesIn == total)
+        #expect(stats.bytesDropped > 0, "the test should overrun the ring")
+        #expect(received == stats.bytesIn - stats.bytesDropped)
+        #expect(stats.bytesOut == received)
+        let fromConsumer = consumerDrops
+        #expect(fromConsumer.count == stats.dropEvents)
+        #expect(fromConsumer.reduce(0) { $0 + $1.count } == stats.bytesDropped)
+        let expected = mergedRuns(producerDrops)
+        let seen = mergedRuns(fromConsumer)
+        #expect(expected.count == seen.count)
+        #expect(zip(expected, seen).allSatisfy { $0.offset == $1.offset && $0.count == $1.count })
+    }
+
     // MARK: - Unit tests
 
     @Test(arguments: [0, 1, 3, 12, 1000, -8])
@@ -217,6 +289,48 @@ import TelemetryDecode
             Issue.record("expected end of stream")
             return
         }
+    }
+
+    /// Slots filled in place (USB transfers): short fills and the end of the storage become padding the
+    /// consumer never sees; a full ring refuses the slot, and what the producer then drops shows in place.
+    @Test func reservationsFillInPlaceAndLeavePaddingUnseen() throws {
+        let ring = try SampleRing(capacity: 16, policy: .dropNewest)
+        let a = try #require(try ring.reserve(6))
+        let b = try #require(try ring.reserve(6))
+        #expect(try ring.reserve(6) == nil)  // 12 + 4 padding + 6 > 16
+        if case .timedOut = ring.read(timeout: .zero) {} else { Issue.record("nothing was completed yet") }
+        a.buffer.copyBytes(from: Array(0..<6) as [UInt8])
+        b.buffer.copyBytes(from: Array(6..<10) as [UInt8])
+        ring.complete(a, filled: 6)
+        ring.complete(b, filled: 4)  // a short transfer: 2 bytes of padding
+        let r1 = try #require(nextData(ring))
+        #expect(bytes(r1) == Array(0..<10) && r1.streamOffset == 0)
+        ring.release(10)
+
+        ring.recordDrop(5)  // a transfer that found no room: 10...14 lost
+        let c = try #require(try ring.reserve(6))  // 4 bytes padding to the end, slot at storage 0
+        #expect(c.buffer.baseAddress == a.buffer.baseAddress)
+        let late = try #require(try ring.reserve(4))
+        ring.unreserve(late)  // its transfer could not be submitted: the space is free again
+        let d = try #require(try ring.reserve(4))
+        #expect(d.buffer.baseAddress == late.buffer.baseAddress)
+        c.buffer.copyBytes(from: Array(15..<21) as [UInt8])
+        ring.complete(c, filled: 6)
+        ring.complete(d, filled: 0)  // failed transfer: the whole slot is padding
+        guard case .dropped(let gap) = ring.read(timeout: .zero) else {
+            Issue.record("expected the drop event")
+            return
+        }
+        #expect(gap.streamOffset == 10 && gap.count == 5)
+        let r2 = try #require(nextData(ring))
+        #expect(bytes(r2) == Array(15..<21) && r2.streamOffset == 15)
+        ring.release(6)
+        ring.close()
+        guard case .endOfStream = ring.read(timeout: .zero) else {
+            Issue.record("expected end of stream after the trailing padding")
+            return
+        }
+        #expect(ring.statistics == .init(bytesIn: 21, bytesOut: 16, bytesDropped: 5, dropEvents: 1, highWaterMark: 16))
     }
 
     @Test func parkedConsumerIsWokenByCommitAndParkedProducerByRelease() async throws {
@@ -413,65 +527,66 @@ import TelemetryDecode
             producerDrops.withLock { $0 = drops }
             ring.close()
         }
-        let consumer: @Sendable () -> Void = {
-            var rng = SplitMix64(seed: 4)
-            var offset = 0
-            var stored = 0
-            var gaps: [(offset: Int, count: Int)] = []
-            var op = 0
-            loop: while true {
-                op += 1
-                switch ring.read(timeout: .seconds(60)) {
-                case .data(let region):
-                    guard region.streamOffset == offset else {
-                        failures.withLock { $0.append("region at \(region.streamOffset), expected \(offset)") }
-                        break loop
-                    }
-                    let n = rng.next() % 4 == 0 ? 1 + Int(rng.next() % UInt64(region.count)) : region.count
-                    let a = Swift.min(n, region.first.count)
-                    let ok = pattern.matches(UnsafeRawBufferPointer(rebasing: region.first[..<a]), at: offset)
-                        && pattern.matches(UnsafeRawBufferPointer(rebasing: region.second[..<(n - a)]), at: offset + a)
-                    guard ok else {
-                        failures.withLock { $0.append("wrong bytes in [\(offset), \(offset + n))") }
-                        break loop
-                    }
-                    ring.release(n)
-                    offset += n
-                    stored += n
-                case .dropped(let gap):
-                    guard gap.streamOffset == offset, gap.count > 0 else {
-                        failures.withLock { $0.append("\(gap), expected at \(offset)") }
-                        break loop
-                    }
-                    gaps.append((gap.streamOffset, gap.count))
-                    offset += gap.count
-                case .endOfStream:
-                    break loop
-                case .timedOut:
-                    failures.withLock { $0.append("consumer timed out at \(offset)") }
-                    break loop
-                }
-                if op % 37 == 0 { usleep(200) }  // stall: the producer overruns the ring
-            }
-            received.withLock { $0 = stored }
-            consumerDrops.withLock { $0 = gaps }
-            ring.cancel()
-        }
+        let consumer = Self.verifyingConsumer(ring, pattern, failures: failures, received: received, gaps: consumerDrops)
 
         let finished = await runOnThreads(timeout: .seconds(120), onTimeout: { ring.cancel() }, [producer, consumer])
         #expect(finished, "stress test timed out")
         #expect(failures.value == [])
-        let stats = ring.statistics
-        #expect(stats.bytesIn == total)
-        #expect(stats.bytesDropped > 0, "the test should overrun the ring")
-        #expect(received.value == stats.bytesIn - stats.bytesDropped)
-        #expect(stats.bytesOut == received.value)
-        let fromConsumer = consumerDrops.value
-        #expect(fromConsumer.count == stats.dropEvents)
-        #expect(fromConsumer.reduce(0) { $0 + $1.count } == stats.bytesDropped)
-        let expected = mergedRuns(producerDrops.value)
-        let seen = mergedRuns(fromConsumer)
-        #expect(expected.count == seen.count)
-        #expect(zip(expected, seen).allSatisfy { $0.offset == $1.offset && $0.count == $1.count })
+        Self.checkDropAccounting(ring, total: total, received: received.value, producerDrops: producerDrops.value, consumerDrops: consumerDrops.value)
+    }
+
+    /// The USB pattern under load: up to 15 slots in flight, completed in order, some short or failed,
+    /// and transfers that found the ring full dropped in their place; every byte and gap is checked.
+    @Test func reservationStressAccountsForEveryByte() async throws {
+        let total = 60_000_011
+        let pattern = TestPattern()
+        let ring = try SampleRing(capacity: 1 << 18, policy: .dropNewest)
+        let failures = Shared<[String]>([])
+        let producerDrops = Shared<[(offset: Int, count: Int)]>([])
+        let consumerDrops = Shared<[(offset: Int, count: Int)]>([])
+        let received = Shared(0)
+        let offeredTotal = Shared(0)
+
+        let producer: @Sendable () -> Void = {
+            var rng = SplitMix64(seed: 5)
+            var offered = 0, offset = 0, op = 0
+            var drops: [(offset: Int, count: Int)] = []
+            var inFlight: [(slot: SampleRing.Reservation?, size: Int)] = []  // in submission order
+            do {
+                while offered < total || !inFlight.isEmpty {
+                    op += 1
+                    if offered < total && inFlight.count < 15 && rng.next() % 2 == 0 {
+                        let size = Swift.min(Self.chunkSize(&rng, remaining: total - offered), ring.capacity / 4)
+                        inFlight.append((try ring.reserve(size), size))
+                        offered += size
+                        continue
+                    }
+                    guard !inFlight.isEmpty else { continue }
+                    let (slot, size) = inFlight.removeFirst()
+                    if let slot {
+                        let filled = switch rng.next() % 8 { case 0: Int(rng.next() % UInt64(size + 1)); default: size }
+                        slot.buffer.copyMemory(from: pattern.slice(at: offset, count: filled))
+                        ring.complete(slot, filled: filled)
+                        offset += filled
+                    } else {
+                        ring.recordDrop(size)
+                        drops.append((offset, size))
+                        offset += size
+                    }
+                    if op % 61 == 0 { usleep(300) }
+                }
+            } catch {
+                failures.withLock { $0.append("producer: \(error)") }
+            }
+            producerDrops.withLock { $0 = drops }
+            offeredTotal.withLock { $0 = offset }
+            ring.close()
+        }
+        let consumer = Self.verifyingConsumer(ring, pattern, failures: failures, received: received, gaps: consumerDrops)
+
+        let finished = await runOnThreads(timeout: .seconds(120), onTimeout: { ring.cancel() }, [producer, consumer])
+        #expect(finished, "stress test timed out")
+        #expect(failures.value == [])
+        Self.checkDropAccounting(ring, total: offeredTotal.value, received: received.value, producerDrops: producerDrops.value, consumerDrops: consumerDrops.value)
     }
 }

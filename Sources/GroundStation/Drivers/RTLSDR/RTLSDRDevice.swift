@@ -383,7 +383,9 @@ public final class RTLSDRDevice: @unchecked Sendable {
     // MARK: streaming
 
     /// Starts streaming cu8 IQ into `ring` (its producer side belongs to the USB event thread from now
-    /// on). The ring should use `.dropNewest`. `onEnd` hears how the stream ended (nil: stopped).
+    /// on). The ring should use `.dropNewest`; the transfers fill its storage in place when it holds at
+    /// least twice the transfers in flight (the default 16 MiB ring does), so no byte is copied on the
+    /// event thread. `onEnd` hears how the stream ended (nil: stopped).
     public func startStreaming(
         into ring: SampleRing, transferCount: Int = 15, transferSize: Int = 256 * 1024,
         onEnd: (@Sendable (RTLSDRError?) -> Void)? = nil
@@ -396,7 +398,7 @@ public final class RTLSDRDevice: @unchecked Sendable {
                 let s = try USBBulkStream(
                     device: usb,
                     configuration: .init(endpoint: Self.bulkEndpoint, transferCount: transferCount, transferSize: transferSize),
-                    onData: { bytes in _ = try? ring.write(bytes) },
+                    destination: .ring(ring),
                     onEnd: { [weak self] end in
                         let error: RTLSDRError?
                         switch end {

@@ -1,7 +1,8 @@
 import TelemetryDecode
 
 /// A local RTL-SDR as a pipeline `SampleSource`: streams cu8 IQ from the dongle into its own drop-newest
-/// `SampleRing` (the USB event thread never waits) and hands the bytes to the pipeline's source thread.
+/// `SampleRing` (the USB transfers land in its storage; the event thread never waits or copies) and hands
+/// the bytes to the pipeline's source thread.
 /// Gaps (the consumer fell behind) are counted in `droppedBytes`; the stream is contiguous otherwise.
 /// The end of the stream is 0 after `stop()`, or throws `RTLSDRError.deviceDisconnected` /
 /// `.streamFailed` when the dongle went away or failed.

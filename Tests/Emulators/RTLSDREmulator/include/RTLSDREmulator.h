@@ -52,6 +52,8 @@ void gsd_rtlsdr_emulator_stall_control(gsd_rtlsdr_emulator *emulator, int count)
 void gsd_rtlsdr_emulator_hold_control(gsd_rtlsdr_emulator *emulator, int count);
 // The next `count` bulk URBs complete with a stall (-EPIPE) and no data.
 void gsd_rtlsdr_emulator_stall_bulk(gsd_rtlsdr_emulator *emulator, int count);
+// The next `count` bulk URBs complete successfully with only `length` bytes (a short transfer).
+void gsd_rtlsdr_emulator_short_bulk(gsd_rtlsdr_emulator *emulator, int count, int length);
 
 // Observations for assertions.
 typedef struct {
