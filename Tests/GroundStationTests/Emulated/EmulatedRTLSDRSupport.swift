@@ -51,6 +51,20 @@ final class EmulatedDongle: @unchecked Sendable {
     func shortBulk(_ n: Int32, length: Int32) { gsd_rtlsdr_emulator_short_bulk(pointer, n, length) }
 }
 
+/// Runs `body` with a new emulated dongle opened (index 0) through the native driver; closes both after.
+func withOpenedDongle<R>(
+    serial: String = "00000001", tuner: Int32 = Int32(GSD_RTLSDR_EMULATOR_R820T.rawValue), paced: Bool = false,
+    _ body: (EmulatedDongle, RTLSDRDevice) throws -> R
+) throws -> R {
+    let dongle = try EmulatedDongle(serial: serial, tuner: tuner, paced: paced)
+    defer { withExtendedLifetime(dongle) {} }
+    let context = try USBContext()
+    defer { context.close() }
+    let device = try RTLSDRDevice.open(.index(0), context: context)
+    defer { device.close() }
+    return try body(dongle, device)
+}
+
 /// Checks the emulator's counter pattern: stream byte k is byte k % 4 of the little-endian word k / 4.
 struct CounterPatternChecker {
     private(set) var offset = 0

@@ -34,14 +34,15 @@ import TelemetryDecode
     }
 
 
-    /// The consumer of the drop-newest stress tests: checks every region's bytes and offset against the
-    /// pattern and every gap's place, releasing sometimes part of a region and stalling now and then.
+    /// The consumer of the stress tests: checks every region's bytes and offset against the pattern and
+    /// every gap's place, releasing sometimes part of a region and stalling every `stallEvery` reads
+    /// (so that the producer overruns or fills the ring); cancels the ring when done.
     static func verifyingConsumer(
         _ ring: SampleRing, _ pattern: TestPattern, failures: Shared<[String]>, received: Shared<Int>,
-        gaps consumerDrops: Shared<[(offset: Int, count: Int)]>
+        gaps consumerDrops: Shared<[(offset: Int, count: Int)]>, seed: UInt64 = 4, stallEvery: Int = 37
     ) -> @Sendable () -> Void {
         return {
-            var rng = SplitMix64(seed: 4)
+            var rng = SplitMix64(seed: seed)
             var offset = 0
             var stored = 0
             var gaps: [(offset: Int, count: Int)] = []
@@ -78,7 +79,7 @@ import TelemetryDecode
                     failures.withLock { $0.append("consumer timed out at \(offset)") }
                     break loop
                 }
-                if op % 37 == 0 { usleep(200) }  // stall: the producer overruns the ring
+                if op % stallEvery == 0 { usleep(200) }
             }
             received.withLock { $0 = stored }
             consumerDrops.withLock { $0 = gaps }
@@ -434,46 +435,13 @@ import TelemetryDecode
             }
             ring.close()
         }
-        let consumer: @Sendable () -> Void = {
-            var rng = SplitMix64(seed: 2)
-            var offset = 0
-            var op = 0
-            loop: while true {
-                op += 1
-                switch ring.read(timeout: .seconds(60)) {
-                case .data(let region):
-                    guard region.streamOffset == offset else {
-                        failures.withLock { $0.append("region at \(region.streamOffset), expected \(offset)") }
-                        break loop
-                    }
-                    let n = rng.next() % 4 == 0 ? 1 + Int(rng.next() % UInt64(region.count)) : region.count
-                    let a = Swift.min(n, region.first.count)
-                    let ok = pattern.matches(UnsafeRawBufferPointer(rebasing: region.first[..<a]), at: offset)
-                        && pattern.matches(UnsafeRawBufferPointer(rebasing: region.second[..<(n - a)]), at: offset + a)
-                    guard ok else {
-                        failures.withLock { $0.append("wrong bytes in [\(offset), \(offset + n))") }
-                        break loop
-                    }
-                    ring.release(n)
-                    offset += n
-                case .dropped(let gap):
-                    failures.withLock { $0.append("block mode dropped: \(gap)") }
-                    break loop
-                case .endOfStream:
-                    break loop
-                case .timedOut:
-                    failures.withLock { $0.append("consumer timed out at \(offset)") }
-                    break loop
-                }
-                if op % 89 == 0 { usleep(300) }  // the producer fills the ring and parks
-            }
-            received.withLock { $0 = offset }
-            ring.cancel()  // unblocks the producer if we stopped early
-        }
+        let gaps = Shared<[(offset: Int, count: Int)]>([])
+        let consumer = Self.verifyingConsumer(ring, pattern, failures: failures, received: received, gaps: gaps, seed: 2, stallEvery: 89)
 
         let finished = await runOnThreads(timeout: .seconds(120), onTimeout: { ring.cancel() }, [producer, consumer])
         #expect(finished, "stress test timed out")
         #expect(failures.value == [])
+        #expect(gaps.value.isEmpty, "block mode dropped bytes")
         #expect(received.value == total)
         let stats = ring.statistics
         #expect(stats.bytesIn == total)
