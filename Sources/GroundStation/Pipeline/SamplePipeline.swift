@@ -294,14 +294,11 @@ struct BlockFeeder {
     }
 }
 
-/// The source thread's error, read by the decode thread after the ring is closed. An NSLock (a pthread
-/// mutex) rather than `Synchronization.Mutex`, whose uninstrumented fast path ThreadSanitizer cannot see.
-final class ErrorSlot: @unchecked Sendable {
-    // @unchecked: `error` is only touched with `lock` held.
-    private let lock = NSLock()
-    private var error: (any Error)?
-    func set(_ e: any Error) { lock.withLock { error = e } }
-    func get() -> (any Error)? { lock.withLock { error } }
+/// The source thread's error, read by the decode thread after the ring is closed.
+final class ErrorSlot: Sendable {
+    private let error = Locked<(any Error)?>(nil)
+    func set(_ e: any Error) { error.withLock { $0 = e } }
+    func get() -> (any Error)? { error.withLock { $0 } }
 }
 
 /// Hands a non-Sendable value to exactly one other thread.

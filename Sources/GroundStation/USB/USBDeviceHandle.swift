@@ -1,4 +1,5 @@
 import CLibUSB
+import TelemetryDecode
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -87,25 +88,14 @@ public final class USBDeviceHandle: @unchecked Sendable {
     }
 }
 
-/// A pthread mutex for short critical sections on USB objects (visible to ThreadSanitizer).
-final class USBLock: @unchecked Sendable {
-    // @unchecked: the mutex lives at a fixed heap address and is only used through pthread calls.
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+/// A plain lock for short critical sections on USB objects: `Locked` (a pthread mutex, visible to
+/// ThreadSanitizer) guarding nothing but the section itself.
+typealias USBLock = Locked<Void>
 
-    init() {
-        mutex = .allocate(capacity: 1)
-        mutex.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(mutex, nil)
-    }
-
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-    }
+extension Locked where Value == Void {
+    convenience init() { self.init(()) }
 
     func locked<R, E: Error>(_ body: () throws(E) -> R) throws(E) -> R {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return try body()
+        try withLock { (_: inout Void) throws(E) -> R in try body() }
     }
 }
