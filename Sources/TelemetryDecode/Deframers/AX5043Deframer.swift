@@ -56,7 +56,7 @@ public struct AX5043Deframer: Deframer {
     var register: UInt32 = 0
     var position = 0
     var pending: [Pending] = []
-    var recent: [(bytes: [UInt8], position: Int)] = []
+    var recent = RecentFrames()
 
     public init(_ configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -107,9 +107,7 @@ public struct AX5043Deframer: Deframer {
     mutating func decode(_ block: [UInt8], inverted: Bool, into frames: inout [DecodedFrame]) {
         let bits = Self.decodeBlock(block, inverted: inverted)
         guard let frame = Self.firstFrame(in: bits, minimumBytes: configuration.minimumBytes) else { return }
-        recent.removeAll { position - $0.position > 4 * configuration.blockSymbols }
-        if recent.contains(where: { $0.bytes == frame }) { return }
-        recent.append((frame, position))
+        if recent.isRepeat(frame, at: position, window: 4 * configuration.blockSymbols) { return }
         frames.append(DecodedFrame(bytes: frame, framing: configuration.framing, checkPassed: true, symbolPosition: position))
     }
 

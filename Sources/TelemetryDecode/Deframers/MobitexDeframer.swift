@@ -74,7 +74,7 @@ public struct MobitexDeframer: Deframer {
     var bitsSeen = 0
     var position = 0
     var pending: [Pending] = []
-    var recent: [(bytes: [UInt8], position: Int)] = []
+    var recent = RecentFrames()
 
     public init(_ configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -187,9 +187,7 @@ public struct MobitexDeframer: Deframer {
         guard frame.goodBlocks > 0 else { return }
         let good = frame.badBlockMask == 0
         if good {
-            recent.removeAll { position - $0.position > 8 * 2 * p.needed }
-            if recent.contains(where: { $0.bytes == frame.bytes }) { return }
-            recent.append((frame.bytes, position))
+            if recent.isRepeat(frame.bytes, at: position, window: 8 * 2 * p.needed) { return }
         }
         frames.append(
             DecodedFrame(

@@ -52,7 +52,7 @@ public struct NGHamDeframer: Deframer {
     var bitsSeen = 0
     var position = 0
     var pending: [Pending] = []
-    var recent: [(bytes: [UInt8], position: Int)] = []
+    var recent = RecentFrames()
 
     static let rs16: ReedSolomonCode? = code(parity: 16)
     static let rs32: ReedSolomonCode? = code(parity: 32)
@@ -114,9 +114,7 @@ public struct NGHamDeframer: Deframer {
     mutating func emit(_ p: Pending, size: Int, into frames: inout [DecodedFrame]) {
         let codeword = Array(p.bytes[3..<(3 + Self.codewordSizes[size])])
         guard let frame = Self.decodeCodeword(codeword) else { return }
-        recent.removeAll { position - $0.position > 8 * 300 }
-        if recent.contains(where: { $0.bytes == frame.bytes }) { return }
-        recent.append((frame.bytes, position))
+        if recent.isRepeat(frame.bytes, at: position, window: 8 * 300) { return }
         frames.append(
             DecodedFrame(
                 bytes: frame.bytes, framing: configuration.framing, checkPassed: true,

@@ -60,7 +60,7 @@ public struct SMOGPSignallingDeframer: Deframer {
     var bitsSeen = 0
     var position = 0
     var pending: [Pending] = []
-    var recent: [(bytes: [UInt8], position: Int)] = []
+    var recent = RecentFrames()
 
     public init(_ configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -100,9 +100,7 @@ public struct SMOGPSignallingDeframer: Deframer {
 
     mutating func emit(_ p: Pending, into frames: inout [DecodedFrame]) {
         guard let frame = Self.check(p.bytes, pattern: patterns[p.pattern], maxPatternErrors: configuration.maxPatternErrors) else { return }
-        recent.removeAll { position - $0.position > 8 * 80 }
-        if recent.contains(where: { $0.bytes == frame.bytes }) { return }
-        recent.append((frame.bytes, position))
+        if recent.isRepeat(frame.bytes, at: position, window: 8 * 80) { return }
         frames.append(
             DecodedFrame(
                 bytes: frame.bytes, framing: configuration.framing, checkPassed: true,

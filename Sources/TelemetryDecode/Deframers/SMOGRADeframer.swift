@@ -47,7 +47,7 @@ public struct SMOGRADeframer: Deframer {
     var bitsSeen = 0
     var position = 0
     var pending: [Pending] = []
-    var recent: [(bytes: [UInt8], position: Int)] = []
+    var recent = RecentFrames()
 
     public init(_ configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -91,9 +91,7 @@ public struct SMOGRADeframer: Deframer {
         let total = llr.count
         guard Double(result.disagreements) <= configuration.maxDisagreement * Double(total) else { return }
         if configuration.smog1 && TT64Deframer.crc16ARC(result.frame) != 0 { return }
-        recent.removeAll { position - $0.position > 2 * total }
-        if recent.contains(where: { $0.bytes == result.frame }) { return }
-        recent.append((result.frame, position))
+        if recent.isRepeat(result.frame, at: position, window: 2 * total) { return }
         frames.append(
             DecodedFrame(
                 bytes: result.frame, framing: configuration.framing, checkPassed: true,

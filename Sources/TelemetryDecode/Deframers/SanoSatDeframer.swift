@@ -31,83 +31,58 @@ public struct SanoSatDeframer: Deframer {
         }
     }
 
-    struct Pending: Sendable {
-        var bytes = [UInt8](repeating: 0, count: SanoSatDeframer.maxLength)
-        var bitCount = 0
-        var inverted: Bool
-        var syncErrors: Int
-        /// Bytes to collect: 3 (length and CRC1), then the whole packet.
-        var needed = 3
-    }
-
     public let configuration: Configuration
-    var register: UInt16 = 0
-    var bitsSeen = 0
+    var collector: SyncWordFrameCollector
     var position = 0
-    var pending: [Pending] = []
-    var recent: [(bytes: [UInt8], position: Int)] = []
+    var completed: [SyncWordFrameCollector.Candidate] = []
+    var recent = RecentFrames()
 
     public init(_ configuration: Configuration = Configuration()) {
         self.configuration = configuration
+        collector = SyncWordFrameCollector(
+            syncWord: UInt64(Self.syncWord), syncLength: 16, maxErrors: configuration.syncErrors,
+            detectInverted: configuration.detectInverted, frameBits: 8 * Self.maxLength, headerBits: 24,
+            maxPending: configuration.maxPending)
+    }
+
+    public var framing: String { configuration.framing }
+
+    public mutating func reset() {
+        collector.reset()
+        position = 0
+        recent.removeAll()
     }
 
     public mutating func process(_ symbols: UnsafeBufferPointer<UInt8>, into frames: inout [DecodedFrame]) {
-        let maxErrors = configuration.syncErrors
         for s in symbols {
-            let bit: UInt8 = s >= 128 ? 1 : 0
             position += 1
-            bitsSeen += 1
-            var k = 0
-            while k < pending.count {
-                let n = pending[k].bitCount
-                if (bit != 0) != pending[k].inverted { pending[k].bytes[n >> 3] |= 0x80 >> UInt8(n & 7) }
-                pending[k].bitCount = n + 1
-                if n + 1 == 8 * pending[k].needed {
-                    if pending[k].needed == 3 {
-                        // The length byte, checked by CRC1, decides how much follows.
-                        let b = pending[k].bytes
-                        let length = Int(b[0])
-                        if length >= 4, length + 5 <= Self.maxLength, Self.crc([b[0]]) == UInt16(b[1]) | UInt16(b[2]) << 8 {
-                            pending[k].needed = length + 5
-                            k += 1
-                        } else {
-                            pending.remove(at: k)
-                        }
-                        continue
-                    }
-                    emit(pending.remove(at: k), into: &frames)
-                    continue
-                }
-                k += 1
-            }
-            register = register << 1 | UInt16(bit)
-            guard bitsSeen >= 16, pending.count < configuration.maxPending else { continue }
-            let errors = (register ^ Self.syncWord).nonzeroBitCount
-            if errors <= maxErrors {
-                pending.append(Pending(inverted: false, syncErrors: errors))
-            } else if configuration.detectInverted && 16 - errors <= maxErrors {
-                pending.append(Pending(inverted: true, syncErrors: 16 - errors))
-            }
+            collector.push(s >= 128 ? 1 : 0, at: position, length: Self.packetBits, completed: &completed)
+            guard !completed.isEmpty else { continue }
+            for c in completed { emit(SyncWordFrameCollector.pack(c.bits), syncErrors: c.syncErrors, into: &frames) }
+            completed.removeAll(keepingCapacity: true)
         }
+    }
+
+    /// The length byte, checked by CRC1, decides how much follows; nil ends the candidate there.
+    static func packetBits(_ header: [UInt8]) -> Int? {
+        let b = SyncWordFrameCollector.pack(header)
+        let length = Int(b[0])
+        guard length >= 4, length + 5 <= maxLength, crc([b[0]]) == UInt16(b[1]) | UInt16(b[2]) << 8 else { return nil }
+        return 8 * (length + 5)
     }
 
     static func crc(_ bytes: [UInt8]) -> UInt16 { UInt16(CRCAlgorithm.ibm3740.checksum(bytes)) }
 
-    mutating func emit(_ p: Pending, into frames: inout [DecodedFrame]) {
-        let b = Array(p.bytes[0..<p.needed])
+    mutating func emit(_ b: [UInt8], syncErrors: Int, into frames: inout [DecodedFrame]) {
         let n = b.count
         let covered = [b[0]] + b[3..<(n - 2)]
         let good = Self.crc(covered) == UInt16(b[n - 2]) | UInt16(b[n - 1]) << 8
         let delimited = Array(b[3..<7]) == Self.delimiter
-        if !good && (p.syncErrors > 0 || !delimited) { return }
+        if !good && (syncErrors > 0 || !delimited) { return }
         let data = Array(b[7..<(n - 2)])
-        if good {
-            recent.removeAll { position - $0.position > 16 * Self.maxLength }
-            if recent.contains(where: { $0.bytes == data }) { return }
-            recent.append((data, position))
-        }
+        if good, recent.isRepeat(data, at: position, window: 16 * Self.maxLength) { return }
         frames.append(
-            DecodedFrame(bytes: data, framing: configuration.framing, checkPassed: good, correctedSymbols: p.syncErrors, symbolPosition: position))
+            DecodedFrame(bytes: data, framing: configuration.framing, checkPassed: good, correctedSymbols: syncErrors, symbolPosition: position))
     }
 
     /// The bits after the preamble for `data` (for tests and simulations): sync, length, CRC1, delimiter,

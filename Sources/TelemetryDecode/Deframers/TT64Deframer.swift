@@ -30,19 +30,11 @@ public struct TT64Deframer: Deframer {
         }
     }
 
-    struct Pending: Sendable {
-        var bytes: [UInt8]
-        var bitCount = 0
-        var inverted: Bool
-        var syncErrors: Int
-    }
-
     public let configuration: Configuration
-    var register: UInt16 = 0
-    var bitsSeen = 0
+    var collector: SyncWordFrameCollector
     var position = 0
-    var pending: [Pending] = []
-    var recent: [(bytes: [UInt8], position: Int)] = []
+    var completed: [SyncWordFrameCollector.Candidate] = []
+    var recent = RecentFrames()
 
     /// RS(64, 48): field 0x11D, fcr 1, prim 1, 16 parity bytes.
     static let reedSolomon: ReedSolomonCode? = try? ReedSolomonCode(
@@ -50,55 +42,33 @@ public struct TT64Deframer: Deframer {
 
     public init(_ configuration: Configuration = Configuration()) {
         self.configuration = configuration
+        collector = SyncWordFrameCollector(
+            syncWord: UInt64(Self.syncWord), syncLength: 16, maxErrors: configuration.syncErrors,
+            detectInverted: configuration.detectInverted, frameBits: 8 * Self.blockLength, maxPending: configuration.maxPending)
     }
 
     public var framing: String { configuration.framing }
 
     public mutating func reset() {
-        register = 0
-        bitsSeen = 0
+        collector.reset()
         position = 0
-        pending.removeAll()
         recent.removeAll()
     }
 
     public mutating func process(_ symbols: UnsafeBufferPointer<UInt8>, into frames: inout [DecodedFrame]) {
-        let maxErrors = configuration.syncErrors
         for s in symbols {
-            let bit: UInt8 = s >= 128 ? 1 : 0
             position += 1
-            bitsSeen += 1
-            var k = 0
-            while k < pending.count {
-                let n = pending[k].bitCount
-                if (bit != 0) != pending[k].inverted { pending[k].bytes[n >> 3] |= 0x80 >> UInt8(n & 7) }
-                pending[k].bitCount = n + 1
-                if n + 1 == 8 * Self.blockLength {
-                    let p = pending.remove(at: k)
-                    emit(p, into: &frames)
-                    continue
-                }
-                k += 1
-            }
-            register = register << 1 | UInt16(bit)
-            guard bitsSeen >= 16, pending.count < configuration.maxPending else { continue }
-            let errors = (register ^ Self.syncWord).nonzeroBitCount
-            if errors <= maxErrors {
-                pending.append(Pending(bytes: [UInt8](repeating: 0, count: Self.blockLength), inverted: false, syncErrors: errors))
-            } else if configuration.detectInverted && 16 - errors <= maxErrors {
-                pending.append(Pending(bytes: [UInt8](repeating: 0, count: Self.blockLength), inverted: true, syncErrors: 16 - errors))
-            }
+            collector.push(s >= 128 ? 1 : 0, at: position, completed: &completed)
+            guard !completed.isEmpty else { continue }
+            for c in completed { emit(SyncWordFrameCollector.pack(c.bits), syncErrors: c.syncErrors, into: &frames) }
+            completed.removeAll(keepingCapacity: true)
         }
     }
 
-    mutating func emit(_ p: Pending, into frames: inout [DecodedFrame]) {
-        guard let body = Self.decodeBlock(p.bytes) else { return }
-        if !body.checkPassed && p.syncErrors > 0 { return }
-        if body.checkPassed {
-            recent.removeAll { position - $0.position > 16 * Self.blockLength }
-            if recent.contains(where: { $0.bytes == body.bytes }) { return }
-            recent.append((body.bytes, position))
-        }
+    mutating func emit(_ block: [UInt8], syncErrors: Int, into frames: inout [DecodedFrame]) {
+        guard let body = Self.decodeBlock(block) else { return }
+        if !body.checkPassed && syncErrors > 0 { return }
+        if body.checkPassed, recent.isRepeat(body.bytes, at: position, window: 16 * Self.blockLength) { return }
         frames.append(
             DecodedFrame(
                 bytes: body.bytes, framing: configuration.framing, checkPassed: body.checkPassed,
