@@ -38,20 +38,11 @@ public struct NGHamDeframer: Deframer {
         }
     }
 
-    /// A candidate after a sync word: first the 3 size-tag bytes, then the codeword.
-    struct Pending: Sendable {
-        var bytes: [UInt8] = [UInt8](repeating: 0, count: 3 + 255)
-        var bitCount = 0
-        var inverted: Bool
-        /// Codeword size index, known once the tag is in.
-        var size: Int? = nil
-    }
-
     public let configuration: Configuration
-    var register: UInt32 = 0
-    var bitsSeen = 0
+    /// Candidates: first the 3 size-tag bytes (the collector's header), then the codeword.
+    var collector: SyncWordFrameCollector
     var position = 0
-    var pending: [Pending] = []
+    var completed: [SyncWordFrameCollector.Candidate] = []
     var recent = RecentFrames()
 
     static let rs16: ReedSolomonCode? = code(parity: 16)
@@ -63,41 +54,25 @@ public struct NGHamDeframer: Deframer {
 
     public init(_ configuration: Configuration = Configuration()) {
         self.configuration = configuration
+        collector = SyncWordFrameCollector(
+            syncWord: UInt64(Self.syncWord), syncLength: 32, maxErrors: configuration.syncErrors,
+            detectInverted: configuration.detectInverted, frameBits: 8 * (3 + 255), headerBits: 24,
+            maxPending: configuration.maxPending)
     }
 
     public mutating func process(_ symbols: UnsafeBufferPointer<UInt8>, into frames: inout [DecodedFrame]) {
-        let maxErrors = configuration.syncErrors
         for s in symbols {
-            let bit: UInt8 = s >= 128 ? 1 : 0
             position += 1
-            bitsSeen += 1
-            var k = 0
-            while k < pending.count {
-                let n = pending[k].bitCount
-                if (bit != 0) != pending[k].inverted { pending[k].bytes[n >> 3] |= 0x80 >> UInt8(n & 7) }
-                pending[k].bitCount = n + 1
-                if n + 1 == 24 {
-                    guard let size = Self.sizeIndex(pending[k].bytes) else {
-                        pending.remove(at: k)
-                        continue
-                    }
-                    pending[k].size = size
-                } else if let size = pending[k].size, n + 1 == 8 * (3 + Self.codewordSizes[size]) {
-                    let p = pending.remove(at: k)
-                    emit(p, size: size, into: &frames)
-                    continue
-                }
-                k += 1
-            }
-            register = register << 1 | UInt32(bit)
-            guard bitsSeen >= 32, pending.count < configuration.maxPending else { continue }
-            let errors = (register ^ Self.syncWord).nonzeroBitCount
-            if errors <= maxErrors {
-                pending.append(Pending(inverted: false))
-            } else if configuration.detectInverted && 32 - errors <= maxErrors {
-                pending.append(Pending(inverted: true))
-            }
+            collector.push(s >= 128 ? 1 : 0, at: position, length: Self.candidateBits, completed: &completed)
+            guard !completed.isEmpty else { continue }
+            for c in completed { emit(SyncWordFrameCollector.pack(c.bits), into: &frames) }
+            completed.removeAll(keepingCapacity: true)
         }
+    }
+
+    /// Size tag and codeword, in bits, for the tag in `header`; nil when no tag is near enough.
+    static func candidateBits(_ header: [UInt8]) -> Int? {
+        sizeIndex(SyncWordFrameCollector.pack(header)).map { 8 * (3 + codewordSizes[$0]) }
     }
 
     /// The size whose tag is nearest to the first three bytes, if within `sizeTagMaxErrors`.
@@ -111,9 +86,8 @@ public struct NGHamDeframer: Deframer {
         return best?.index
     }
 
-    mutating func emit(_ p: Pending, size: Int, into frames: inout [DecodedFrame]) {
-        let codeword = Array(p.bytes[3..<(3 + Self.codewordSizes[size])])
-        guard let frame = Self.decodeCodeword(codeword) else { return }
+    mutating func emit(_ bytes: [UInt8], into frames: inout [DecodedFrame]) {
+        guard bytes.count > 3, let frame = Self.decodeCodeword(Array(bytes[3...])) else { return }
         if recent.isRepeat(frame.bytes, at: position, window: 8 * 300) { return }
         frames.append(
             DecodedFrame(
