@@ -263,7 +263,7 @@ public final class RTLTCPServer: @unchecked Sendable {
             threads.enter()
             let t = Thread { [self] in
                 let (sent, reason) = serve(fd: fd, client: id)
-                _ = modemSysClose(fd)
+                Self.closeGracefully(fd)
                 state.withLock { _ = $0.active.remove(id) }
                 emit(.clientDisconnected(client: id, bytesSent: sent, reason: reason))
                 threads.leave()
@@ -274,6 +274,26 @@ public final class RTLTCPServer: @unchecked Sendable {
     }
 
     // MARK: one client
+
+    /// Ends a client's connection with a FIN rather than a reset: closing a socket whose receive buffer
+    /// holds unread bytes (a command the client sent as the recording ended) makes the kernel send RST,
+    /// and the client may then lose the last IQ bytes and see "connection reset" instead of the end.
+    /// So: stop sending, read and discard what the client still sends (up to a second), then close.
+    static func closeGracefully(_ fd: Int32) {
+        _ = shutdown(fd, Int32(SHUT_WR))
+        var scratch = [UInt8](repeating: 0, count: 4096)
+        let deadline = ContinuousClock.now + .seconds(1)
+        while ContinuousClock.now < deadline {
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let r = poll(&pfd, 1, 100)
+            if r < 0 && errno == EINTR { continue }
+            if r <= 0 { break }  // nothing more within 100 ms, or an error
+            let n = scratch.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            if n == 0 { break }  // the client closed too
+            if n < 0 && errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK { break }
+        }
+        _ = modemSysClose(fd)
+    }
 
     /// Serves one client until it goes, the source ends (not looping), or the server stops.
     /// Returns the IQ bytes sent and why it ended.
