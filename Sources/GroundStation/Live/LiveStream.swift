@@ -85,43 +85,26 @@ public enum LiveStreamOpener {
                 if let serial = s.serial { args += (args.isEmpty ? "" : ",") + "serial=\(serial)" }
                 return try openSoapy(arguments: args, s, centre: centre, profile: profile)
             case .rtlsdr:
-                return try openRTLSDR(s, centre: centre, profile: profile)
+                return try openRTLSDR(s, centre: centre, profile: profile, onEvent: onEvent)
             case .serialKISS:
                 throw LiveStreamError.notAReceiver(profile.id)
             }
         }
     }
 
-    private static func openRTLSDR(_ s: DaemonConfiguration.SDRSource, centre: Double, profile: HardwareProfile) throws -> LiveStream {
-        let context = try USBContext()
-        do throws(any Error) {
-            let dongle = try RTLSDRDevice.open(RTLSDRDevice.Selector(s.serial ?? "0"), context: context)
-            let rate = try dongle.setSampleRate(s.sampleRate)
-            // The R82xx IF filter follows the rate unless a bandwidth is asked for.
-            if let bandwidth = s.bandwidth { try dongle.setBandwidth(bandwidth) }
-            let ppm = s.ppm != 0 ? s.ppm : profile.defaults.ppm
-            if ppm != 0 { try dongle.setFrequencyCorrection(ppm: ppm) }
-            try dongle.setCenterFrequency(UInt64(centre.rounded()))
-            let gain = s.gain ?? profile.defaults.gain
-            let reached = try dongle.setGain(gain.map { .manual(dB: $0) } ?? .automatic)
-            if profile.defaults.biasTee { try dongle.setBiasTee(true) }
-            let source = try RTLSDRSampleSource(device: dongle)
-            return LiveStream(
-                format: .cu8, sampleRate: rate, centreFrequency: centre,
-                hardware: "RTL2832U + \(dongle.tuner.rawValue) (\(dongle.info.description), profile \(profile.id)), gain "
-                    + (reached.map { "\($0) dB" } ?? "auto") + ", IF filter \(Int(dongle.bandwidth / 1000)) kHz",
-                read: { try source.read(into: $0) },
-                stop: { source.stop() },
-                drops: { source.droppedBytes },
-                release: {
-                    source.stop()
-                    dongle.close()
-                    context.close()
-                })
-        } catch {
-            context.close()
-            throw error
-        }
+    private static func openRTLSDR(
+        _ s: DaemonConfiguration.SDRSource, centre: Double, profile: HardwareProfile, onEvent: (@Sendable (String) -> Void)?
+    ) throws -> LiveStream {
+        let receiver = try RTLSDRLiveSource(
+            .init(
+                selector: RTLSDRDevice.Selector(s.serial ?? "0"), sampleRate: s.sampleRate, bandwidth: s.bandwidth,
+                ppm: s.ppm != 0 ? s.ppm : profile.defaults.ppm, centre: centre, gain: s.gain ?? profile.defaults.gain,
+                biasTee: profile.defaults.biasTee),
+            profile: profile.id, onEvent: onEvent)
+        return LiveStream(
+            format: .cu8, sampleRate: receiver.sampleRate, centreFrequency: centre, hardware: receiver.hardware,
+            read: { try receiver.read(into: $0) }, stop: { receiver.stop() }, drops: { receiver.drops },
+            release: { receiver.release() })
     }
 
     private static func openSoapy(

@@ -8,7 +8,10 @@ import Testing
 /// The emulator sends a counter pattern, not a satellite: the pass must end `done` with the samples of
 /// its whole duration through the ring and no good frame.
 extension EmulatedRTLSDRTests {
-    static func runLivePass(sdr: String, serial: String) async throws -> (GroundStationDaemon, PassRecord, EmulatedDongle) {
+    /// `during` runs beside the daemon (e.g. to unplug the dongle mid-pass).
+    static func runLivePass(
+        sdr: String, serial: String, during: (@Sendable (EmulatedDongle) async -> Void)? = nil
+    ) async throws -> (GroundStationDaemon, PassRecord, EmulatedDongle) {
         let dongle = try EmulatedDongle(serial: serial, paced: true)
         let scratch = try DaemonScratch()
         defer { scratch.remove() }
@@ -23,7 +26,9 @@ extension EmulatedRTLSDRTests {
         let daemon = try GroundStationDaemon(
             configuration: try DaemonConfigurationParser.load(path: config), catalogue: catalogue, store: store,
             logger: DaemonFixtures.logger, exitAfterSchedule: true)
+        let beside = during.map { body in Task { await body(dongle) } }
         try await daemon.run()
+        await beside?.value
         let pass = try #require(try await store.passes(PassQuery()).first)
         return (daemon, pass, dongle)
     }
@@ -54,6 +59,32 @@ extension EmulatedRTLSDRTests {
         // Tuned 50 kHz below COLUMBIA's 437.055 MHz: the R820T LO sits the IF of the 250 kSps filter
         // (350 kHz passband centred at 2.125 MHz) above that.
         #expect(abs(dongle.intermediateFrequency - 2_125_000) < 10, "IF \(dongle.intermediateFrequency)")
+        #expect(abs(s.tuner_lo_hz - (437_005_000 + 2_125_000)) < 250, "LO \(s.tuner_lo_hz)")
+    }
+
+    /// The dongle is unplugged for 3 s once the pass streams: the daemon waits for it, opens and tunes it
+    /// again and the pass goes on to LOS (done, no error), as an rtl_tcp source reconnects.
+    @Test func daemonReopensADongleUnpluggedMidPass() async throws {
+        let replugged = Collected<UInt64>()
+        let (daemon, pass, dongle) = try await Self.runLivePass(
+            sdr: "profile: rtlsdr-blog-v3, serial: LIVE0003", serial: "LIVE0003",
+            during: { dongle in
+                let deadline = ContinuousClock.now + .seconds(120)
+                while dongle.state.bulk_bytes < 1 << 20 && ContinuousClock.now < deadline {  // ~2 s of the pass
+                    try? await Task.sleep(for: .milliseconds(100))
+                }
+                dongle.unplug()
+                try? await Task.sleep(for: .seconds(3))
+                replugged.append(dongle.state.bulk_bytes)
+                dongle.replug()
+            })
+        try await Self.checkPass(daemon, pass)
+        let before = try #require(replugged.all.first)
+        let s = dongle.state
+        #expect(before >= 1 << 20, "the pass never streamed before the unplug")
+        #expect(s.bulk_bytes > before + (2 << 20), "\(s.bulk_bytes - before) bytes after the replug")  // > 4 s more
+        // Replugging resets the emulated chip: rate and LO show that the daemon tuned it again.
+        #expect(abs(s.sample_rate_hz - 250_000) < 1, "\(s.sample_rate_hz)")
         #expect(abs(s.tuner_lo_hz - (437_005_000 + 2_125_000)) < 250, "LO \(s.tuner_lo_hz)")
     }
 
