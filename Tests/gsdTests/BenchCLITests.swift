@@ -22,4 +22,17 @@ import Testing
         #expect(o["unit"] as? String == "MB/s")
         #expect((o["value"] as? Double ?? 0) > 0)
     }
+
+    /// The noise measurement, one second per framing: a line per transmitter and no false frame.
+    @Test func falseFramesCoversEveryFraming() async throws {
+        let r = try await GSDProcess.run(
+            URL(fileURLWithPath: "/usr/bin/env"), ["GSD_NOISE_SECONDS=1", GSDProcess.executable.path, "bench", "false-frames", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let o = try #require(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(o["unit"] as? String == "frames/hour")
+        #expect(o["value"] as? Double == 0)
+        let lines = r.stderr.split(separator: "\n").filter { $0.hasPrefix("false-frames: ") }
+        #expect(lines.count >= 34)
+        #expect(lines.allSatisfy { $0.contains(" 0 good frame(s)") })
+    }
 }

@@ -25,6 +25,7 @@ enum BenchmarkCatalog {
         .soapyStream,
         .telemetry,
         .liveChain,
+        .falseFrames,
     ]
 
     static func named(_ name: String) -> Benchmark? { all.first { $0.name == name } }
