@@ -64,12 +64,16 @@ import Testing
 
     /// Good frames gsd decodes from recordings where gr-satellites gets none (Debian's has no Mobitex decoder
     /// without an extra module, and no SanoSat framing; its ESEO decoder finds nothing in eseo.wav): how
-    /// many, and what each must look like.
+    /// many, and what each must look like. Every Mobitex recording gives frames.
     static let framesWithoutReference: [String: (count: Int, plausible: @Sendable (String) -> Bool)] = [
         // Mobitex-NX master frames: control (2), callsign (6) whose CRC matched, its CRC (2), 18-byte blocks
         // whose CRCs all matched, then AA, an empty bad-block mask, BB.
         "technosat.wav": (2, { mobitexMasterFrame($0, callsign: "DP0TBA") }),
         "beesat_9.wav": (1, { mobitexMasterFrame($0, callsign: "DP0BEM") }),
+        // Plain Mobitex (no callsign): control bytes, the six blocks AMGU-1 and SOKRAT send (every CRC
+        // matched; their control bytes announce 9 and 30), an empty bad-block mask.
+        "amgu_1.wav": (1, { $0.hasPrefix("4806") && plainMobitexFrame($0, blocks: 6) }),
+        "sokrat.wav": (1, { $0.hasPrefix("3d06") && plainMobitexFrame($0, blocks: 6) }),
         // SanoSat-1 telemetry: its callsign AM9NPQ, then binary housekeeping (CRC2 matched).
         "sanosat1.wav": (2, { $0.hasPrefix(hex("AM9NPQ")) && $0.count == 44 }),
         // ESEO: a 141-byte beacon (CRC and Reed-Solomon passed) addressed ESEO from IW4DUL, PID F0, type 3.
@@ -77,6 +81,10 @@ import Testing
     ]
 
     static func hex(_ text: String) -> String { text.utf8.map { String(format: "%02x", $0) }.joined() }
+
+    static func plainMobitexFrame(_ frame: String, blocks: Int) -> Bool {
+        frame.hasSuffix("aa00000000bb") && frame.count / 2 == 2 + 18 * blocks + 6
+    }
 
     static func mobitexMasterFrame(_ frame: String, callsign: String) -> Bool {
         frame.dropFirst(4).hasPrefix(hex(callsign)) && frame.hasSuffix("aa00000000bb") && (frame.count / 2 - 16) % 18 == 0

@@ -19,6 +19,12 @@
 /// `0xBB`.
 /// `checkPassed` = every block's CRC matched; a frame with some bad blocks is reported failed, one whose
 /// blocks all failed is not reported (a false sync that passed the header checks by chance).
+///
+/// Frames shorter than their control byte says: AMGU-1 and SOKRAT announce 9 or 30 blocks but send 6,
+/// and the next frame's sync follows the sixth block. When at least `minimumLeadingBlocks` blocks
+/// pass their CRC and every block after them fails, the frame is output as those blocks alone (the
+/// control bytes as sent, an empty bad-block mask): every byte of it passed a CRC. Two leading
+/// blocks make a false sync's chance of passing 2⁻³², against 2⁻¹⁶ for one.
 public struct MobitexDeframer: Deframer {
     public static let syncMobitex: UInt16 = 0x5765
     public static let syncNX: UInt16 = 0x0EF0
@@ -42,11 +48,14 @@ public struct MobitexDeframer: Deframer {
         public var callsignBitFlips: Int
         public var detectInverted: Bool
         public var maxPending: Int
+        /// Good blocks needed before the first bad one to output a frame cut after them (0: never cut).
+        public var minimumLeadingBlocks: Int
         public var framing: String
         public init(
             nx: Bool = false, variant: Variant = .standard, syncErrors: Int = 2, callsignBitFlips: Int = 2, detectInverted: Bool = true,
-            maxPending: Int = 16, framing: String? = nil
+            maxPending: Int = 16, minimumLeadingBlocks: Int = 2, framing: String? = nil
         ) {
+            self.minimumLeadingBlocks = minimumLeadingBlocks > 0 ? max(2, minimumLeadingBlocks) : 0
             self.nx = nx
             self.variant = variant
             self.syncErrors = max(0, min(syncErrors, 4))
@@ -113,6 +122,21 @@ public struct MobitexDeframer: Deframer {
             } else if configuration.detectInverted && 16 - errors <= maxErrors {
                 pending.append(Pending(bytes: [UInt8](repeating: 0, count: capacity), inverted: true, needed: headerLength))
             }
+        }
+    }
+
+    /// End of input: a frame whose header was read yields its complete blocks (as a frame cut short,
+    /// so at least `minimumLeadingBlocks` of them); SOKRAT's recording ends before the 30 blocks its
+    /// control byte announces.
+    public mutating func finish(into frames: inout [DecodedFrame]) {
+        let waiting = pending
+        pending.removeAll()
+        guard configuration.minimumLeadingBlocks > 0 else { return }
+        for var p in waiting where p.headerRead {
+            let complete = (p.bitCount / 8 - headerLength) / Self.blockLength
+            guard complete >= configuration.minimumLeadingBlocks else { continue }
+            p.needed = headerLength + complete * Self.blockLength
+            emit(p, into: &frames)
         }
     }
 
@@ -183,8 +207,15 @@ public struct MobitexDeframer: Deframer {
     }
 
     mutating func emit(_ p: Pending, into frames: inout [DecodedFrame]) {
-        let frame = Self.decodeFrame(p.bytes[0..<p.needed], headerLength: headerLength)
+        var frame = Self.decodeFrame(p.bytes[0..<p.needed], headerLength: headerLength)
         guard frame.goodBlocks > 0 else { return }
+        // Good blocks, then only bad ones: the frame ended after the good ones.
+        let leading = frame.badBlockMask.trailingZeroBitCount
+        if frame.badBlockMask != 0, configuration.minimumLeadingBlocks > 0, leading >= configuration.minimumLeadingBlocks,
+            frame.goodBlocks == leading
+        {
+            frame = Self.decodeFrame(p.bytes[0..<headerLength + leading * Self.blockLength], headerLength: headerLength)
+        }
         let good = frame.badBlockMask == 0
         if good {
             if recent.isRepeat(frame.bytes, at: position, window: 8 * 2 * p.needed) { return }

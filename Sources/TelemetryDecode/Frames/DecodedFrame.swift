@@ -24,4 +24,10 @@ public struct DecodedFrame: Sendable, Hashable {
 public protocol Deframer: Sendable {
     /// Consumes symbols and appends every frame that completes inside them (good and failed).
     mutating func process(_ symbols: UnsafeBufferPointer<UInt8>, into frames: inout [DecodedFrame])
+    /// End of input: appends what frames still being collected yield (most deframers: nothing).
+    mutating func finish(into frames: inout [DecodedFrame])
+}
+
+extension Deframer {
+    public mutating func finish(into frames: inout [DecodedFrame]) {}
 }

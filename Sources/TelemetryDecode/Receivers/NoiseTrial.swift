@@ -92,6 +92,11 @@ public enum NoiseTrial {
                 if f.frame.checkPassed { result.goodFrames += 1 } else { result.failedCandidates += 1 }
             }
         }
+        frames.removeAll(keepingCapacity: true)
+        for i in receivers.indices { receivers[i].finish(into: &frames) }
+        for f in frames {
+            if f.frame.checkPassed { result.goodFrames += 1 } else { result.failedCandidates += 1 }
+        }
         return result
     }
 }

@@ -88,9 +88,20 @@ public struct Receiver: Sendable {
         real = audio
     }
 
+    /// End of input (after the bank's trailing silence): frames the deframer still holds.
+    public mutating func finish(into frames: inout [ReceivedFrame]) {
+        decoded.removeAll(keepingCapacity: true)
+        deframer.finish(into: &decoded)
+        append(decoded, into: &frames)
+    }
+
     mutating func deframe(into frames: inout [ReceivedFrame]) {
         decoded.removeAll(keepingCapacity: true)
         symbols.withUnsafeBufferPointer { deframer.process($0, into: &decoded) }
+        append(decoded, into: &frames)
+    }
+
+    func append(_ decoded: [DecodedFrame], into frames: inout [ReceivedFrame]) {
         for f in decoded {
             frames.append(ReceivedFrame(frame: f, transmitter: spec.name, time: Double(f.symbolPosition) / spec.baudRate))
         }

@@ -26,5 +26,6 @@ public struct ReceiverBank: Sendable {
             let zeros = [Float](repeating: 0, count: n)
             zeros.withUnsafeBufferPointer { process(real: $0, into: &frames) }
         }
+        for i in receivers.indices { receivers[i].finish(into: &frames) }
     }
 }

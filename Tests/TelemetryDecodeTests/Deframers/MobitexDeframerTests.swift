@@ -109,6 +109,46 @@ import Testing
         #expect(f.checkPassed && f.bytes.count == 10 + 32 * 18 + 6)
     }
 
+    /// A frame that announces 9 blocks but sends 6 (AMGU-1, SOKRAT) and then random bits: output as its
+    /// six good blocks with an empty mask; with one good block before the noise, only as a failed frame.
+    @Test(arguments: [6, 1])
+    func frameShorterThanItsControlByte(sent: Int) throws {
+        let messages = Self.messages(sent)
+        var rng = SplitMix64(seed: 23)
+        let noise = (0..<(9 - sent) * 240 + 100).map { _ in UInt8.random(in: 0...1, using: &rng) }
+        let bits = Self.transmit(messages, nx: false, controlHigh: 0x40, countField: 8) + noise
+        let frames = Self.decode(bits, .init(nx: false))
+        let f = try #require(frames.first)
+        if sent >= 2 {
+            #expect(f.checkPassed)
+            #expect(f.bytes == [0x48, 0x06] + messages.flatMap { $0 } + [0xAA, 0, 0, 0, 0, 0xBB])
+        } else {
+            #expect(!f.checkPassed)
+            #expect(f.bytes.count == 2 + 9 * 18 + 6)
+        }
+        // Without the cut the same frame is a failed one.
+        let uncut = try #require(Self.decode(bits, .init(nx: false, minimumLeadingBlocks: 0)).first)
+        #expect(!uncut.checkPassed)
+    }
+
+    /// Input that ends inside a frame (SOKRAT's recording ends before the 30 blocks announced): nothing
+    /// until the end, then the complete blocks as a frame cut short.
+    @Test func inputEndingInsideAFrame() throws {
+        let messages = Self.messages(6)
+        let bits = Self.transmit(messages, nx: false, controlHigh: 0x20, countField: 29) + [1, 0, 1, 1, 0]
+        var d = MobitexDeframer(.init(nx: false))
+        var frames: [DecodedFrame] = []
+        bits.map { $0 == 1 ? UInt8(230) : UInt8(25) }.withUnsafeBufferPointer { d.process($0, into: &frames) }
+        #expect(frames.isEmpty)
+        d.finish(into: &frames)
+        let f = try #require(frames.first)
+        #expect(frames.count == 1 && f.checkPassed)
+        #expect(f.bytes == [0x3D, 0x06] + messages.flatMap { $0 } + [0xAA, 0, 0, 0, 0, 0xBB])
+        var empty: [DecodedFrame] = []
+        d.finish(into: &empty)
+        #expect(empty.isEmpty)
+    }
+
     /// Random bits: no good frame, whatever syncs and headers noise happens to contain.
     @Test func noiseGivesNoFrames() {
         var rng = SplitMix64(seed: 19)
