@@ -36,7 +36,7 @@ final class UDevMonitor {
 
     /// Waits up to `timeout` for events and returns every one queued by then (none on timeout).
     func receive(timeout: Duration) -> [UDevRecord] {
-        let ms = max(0, Int32(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))
+        let ms = max(0, Int32(clamping: timeout.wholeMilliseconds))
         var pfd = pollfd(fd: udev_monitor_get_fd(handle), events: Int16(POLLIN), revents: 0)
         let n = poll(&pfd, 1, ms)
         guard n > 0 else { return [] }

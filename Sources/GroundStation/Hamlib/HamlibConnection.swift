@@ -124,8 +124,7 @@ public final class HamlibConnection: Sendable {
     private func remainingMilliseconds(_ deadline: ContinuousClock.Instant) -> Int32 {
         let d = ContinuousClock.now.duration(to: deadline)
         if d <= .zero { return 0 }
-        let ms = d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
-        return Int32(clamping: max(1, ms))
+        return Int32(clamping: max(1, d.wholeMilliseconds))
     }
 
     private func sendAll(

@@ -111,9 +111,7 @@ final class RTLSDRLiveSource: @unchecked Sendable {
     private func reopen(after error: RTLSDRError, device: String) throws -> Bool {
         let lost = ContinuousClock.now
         for _ in 0..<settings.reopenAttempts {
-            let ms = Int(settings.reopenDelay.components.seconds) * 1000
-                + Int(settings.reopenDelay.components.attoseconds / 1_000_000_000_000_000)
-            _ = wake.wait(timeout: .now() + .milliseconds(ms))  // signalled by stop()
+            _ = wake.wait(timeout: .now() + .milliseconds(settings.reopenDelay.wholeMilliseconds))  // signalled by stop()
             if state.withLock({ $0.stopped }) { return false }
             guard let (opened, _, _) = try? Self.open(settings) else { continue }
             let installed = state.withLock { s -> Bool in

@@ -177,8 +177,7 @@ public final class USBBulkStream: @unchecked Sendable {
 
     /// Waits until the stream has ended (all transfers back); false on timeout.
     public func waitUntilEnded(timeout: Duration) -> Bool {
-        let ms = Int(timeout.components.seconds) * 1000 + Int(timeout.components.attoseconds / 1_000_000_000_000_000)
-        guard ended.wait(timeout: .now() + .milliseconds(ms)) == .success else { return false }
+        guard ended.wait(timeout: .now() + .milliseconds(timeout.wholeMilliseconds)) == .success else { return false }
         ended.signal()  // stays signalled for later waiters
         return true
     }
