@@ -24,6 +24,7 @@ public func fuzzDeframers(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         deframer.process(UnsafeBufferPointer(rebasing: symbols[i..<end]), into: &frames)
         i = end
     }
+    deframer.finish(into: &frames)
     for frame in frames where frame.checkPassed && frame.bytes.isEmpty {
         fatalError("\(spec.framing.rawValue): an empty frame passed its check")
     }
