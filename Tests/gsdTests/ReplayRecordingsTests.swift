@@ -23,9 +23,9 @@ import Testing
     /// Recordings gsd does not decode completely yet, and why. Each is run as a known issue, so the
     /// test says so when one starts passing.
     static let knownGaps: [String: String] = [
-        "lilacsat1.wav": "LilacSat-1 chunks have no checksum: 29 of 40 reference chunks found; the other 11 are gr-satellites' bit-error variants of packets from a weak stretch (c0c0586e7a0c...), not reproducible byte for byte",
-        "by02.wav": "LilacSat-1 chunks have no checksum: 7 of 18 reference chunks found; the other 11 are bit-error variants (10 of the last packet 0810e5e600aaaa..., decoded from zero padding in gr-satellites' padded runs)",
-        "smog_p_5k.wav": "all AO-40 FEC short and SMOG-P Signalling frames found; missing the SMOG-P RA frame 81218d76..., which gr-satellites output in 1 of its 3 runs with 2 s of zeros appended and in none of its 5 plain runs. SMOG-P RA has no CRC; gsd finds no RA frame there even with 2 s of zeros, and the bytes lack the 0x54ed5d-style structure of SMOG-P's other RA frames, so it may be a decode of the padding",
+        "lilacsat1.wav": "LilacSat-1 chunks have no checksum (gsd checks them against the code's own redundancy): 29 of 40 reference chunks found; the other 11 are gr-satellites' decodes of noise-level symbols from one weak stretch (9 bit-error variants of c0c0586e7a0c..., 2 noise-like chunks), which need ~280 of 1856 symbols corrected where real packets need 0-1",
+        "by02.wav": "LilacSat-1 chunks have no checksum (gsd checks them against the code's own redundancy): 7 of 18 reference chunks found; the other 11 are 9 variants of the last packet 0810e5e600aaaa... with different tails (decoded from the end of the signal and the zero padding of gr-satellites' padded runs), a 1-bit variant of 0810dedf... and a noise-like chunk",
+        "smog_p_5k.wav": "all AO-40 FEC short and SMOG-P Signalling frames found; missing the SMOG-P RA frame 81218d76..., which gr-satellites output in 1 of its 3 runs with 2 s of zeros appended and in none of its 5 plain runs. SMOG-P RA has no CRC, and the frame is not in the signal: re-encoded, at best 36 % of its coded bits disagree with the received bits (smogP5kReferenceRAFrameIsNotInTheSignal)",
     ]
 
     static var withReference: [RecordingManifest.Row] {
