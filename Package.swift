@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(
             name: "TelemetryDecodeTests",
             dependencies: [
-                "TelemetryDecode",
+                "TelemetryDecode", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

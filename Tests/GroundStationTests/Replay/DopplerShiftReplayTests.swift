@@ -2,13 +2,14 @@ import Foundation
 import GroundStation
 import TelemetryDecode
 import Testing
+import TestSupport
 
 /// Software Doppler correction: a shared FSK 9600 recording (us04.wav) turned into IQ whose carrier
 /// follows a Doppler curve well outside the receiver's channel (30 kHz: an S-band pass, or a UHF
 /// receiver whose tuning is off by as much). Without the `FrequencyShifter` the frames are lost (the FSK
 /// receivers tolerate about 10 kHz by themselves); with it, fed the same curve, both reference frames come
 /// out byte-identical.
-@Suite struct DopplerShiftReplayTests {
+@Suite(.computeThreads) struct DopplerShiftReplayTests {
     /// Hertz over seconds: 30 kHz above the carrier, falling at 400 Hz/s.
     static let curve = FrequencyProfile(points: [(0, 30_000), (4, 28_400), (8, 26_800)])
 

@@ -2,13 +2,14 @@ import Foundation
 import GroundStation
 import TelemetryDecode
 import Testing
+import TestSupport
 
 /// IQ input, proven on real signals: shared audio recordings are turned into complex baseband
 /// (`IQSynthesis`: FM-modulated FSK/AFSK, analytic-signal BPSK, at a frequency offset with a Doppler
 /// ramp and added noise), written as SigMF cu8, cs16 and cf32, and replayed through `ReplaySession`
 /// with the satellite's catalogue transmitters and only `--f-offset`. Every reference frame of the
 /// recording (`expected/<rec>.frames.tsv`) must come out byte-identical from every format.
-@Suite struct IQReplayTests {
+@Suite(.computeThreads) struct IQReplayTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var recording: String
         var norad: Int

@@ -2,12 +2,13 @@ import Foundation
 import GroundStation
 import TelemetryDecode
 import Testing
+import TestSupport
 
 /// Input at rates that are not a whole multiple of what the demodulators need: shared 48 kHz
 /// recordings resampled (`PolyphaseResampler`) to 44.1 kHz, 37.5 kHz and 22.05 kHz audio, and IQ
 /// made from them (`IQSynthesis`) resampled to 250 ksps, replayed through `ReplaySession` with the
 /// satellite's catalogue transmitters. Every reference frame must come out.
-@Suite struct ResampledReplayTests {
+@Suite(.computeThreads) struct ResampledReplayTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var recording: String
         var norad: Int

@@ -2,12 +2,13 @@ import Foundation
 import GroundStation
 import TelemetryDecode
 import Testing
+import TestSupport
 
 /// End to end: the frames gr-satellites produced from each recording (`expected/<rec>.frames.tsv`), decoded by
 /// gsd through the catalogue's `telemetry:` definitions, must give the same field values as gr-satellites'
 /// own printed parse (`expected/<rec>.telemetry.txt`). Every printed container must be matched, field by
 /// field, by the decoding of one of the recording's frames.
-@Suite struct TelemetryAgainstGrSatellitesTests {
+@Suite(.computeThreads) struct TelemetryAgainstGrSatellitesTests {
     /// Recordings compared field by field.
     static let covered: [String] = [
         // AX.25 header + info (gr-satellites `ax25`)

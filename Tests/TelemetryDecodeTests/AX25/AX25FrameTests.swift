@@ -1,7 +1,8 @@
 import TelemetryDecode
 import Testing
+import TestSupport
 
-@Suite struct AX25FrameTests {
+@Suite(.computeThreads) struct AX25FrameTests {
     @Test func buildParseAndRender() throws {
         let frame = AX25Frame(
             destination: AX25Address("CQ")!, source: AX25Address("EA4GPZ-11")!,

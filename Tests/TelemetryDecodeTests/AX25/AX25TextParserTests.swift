@@ -1,7 +1,8 @@
 import TelemetryDecode
 import Testing
+import TestSupport
 
-@Suite struct AX25TextParserTests {
+@Suite(.computeThreads) struct AX25TextParserTests {
     @Test func matchesDirewolfOnAirBytes() throws {
         // What direwolf put on its KISS port for gen_packets' "N0CALL-1>APRS,WIDE1-1,WIDE2-2*:>hello"
         // (gen_packets keeps the newline, here part of the text).

@@ -1,9 +1,10 @@
 import TelemetryDecode
 import Testing
+import TestSupport
 
 /// The CCSDS chain on real recordings, straight through TelemetryDecode (no file layer), with the
 /// demodulators the receiver factory uses.
-@Suite struct CCSDSDeframerRecordingTests {
+@Suite(.computeThreads) struct CCSDSDeframerRecordingTests {
     static let ks1q = TransmitterSpec(
         name: "20k FSK downlink", modulation: .fsk, baudRate: 20_000, framing: .ccsdsConcatenated, rsBasis: "dual", frameSize: 223)
     static let by701 = TransmitterSpec(

@@ -1,8 +1,9 @@
 import TelemetryDecode
 import Testing
+import TestSupport
 
 /// Synthetic CCSDS TM streams through every shape of the composable chain.
-@Suite struct CCSDSDeframerTests {
+@Suite(.computeThreads) struct CCSDSDeframerTests {
     /// One chain under test and how its channel is disturbed.
     struct Case: Sendable, CustomStringConvertible {
         var name: String

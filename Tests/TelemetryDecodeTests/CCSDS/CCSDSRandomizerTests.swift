@@ -1,7 +1,8 @@
 import Testing
 import TelemetryDecode
+import TestSupport
 
-@Suite struct CCSDSRandomizerTests {
+@Suite(.computeThreads) struct CCSDSRandomizerTests {
     /// The shared vector file starts with a `#` comment line; only the data line is hex.
     static func sharedPN() throws -> [UInt8] {
         let text = try SharedData.text("vectors/ccsds_pn.hex")

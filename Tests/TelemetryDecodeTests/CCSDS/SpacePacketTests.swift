@@ -1,7 +1,8 @@
 import Testing
 import TelemetryDecode
+import TestSupport
 
-@Suite struct SpacePacketTests {
+@Suite(.computeThreads) struct SpacePacketTests {
     typealias F = CCSDSFixtures
     typealias Assembler = SpacePacketAssembler
 

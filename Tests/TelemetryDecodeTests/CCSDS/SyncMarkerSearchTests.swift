@@ -1,7 +1,8 @@
 import Testing
 import TelemetryDecode
+import TestSupport
 
-@Suite struct SyncMarkerSearchTests {
+@Suite(.computeThreads) struct SyncMarkerSearchTests {
     typealias F = CCSDSFixtures
 
     /// A stream of `prefix` random bits, then frames (marker + payload) back to back, then `suffix` bits.

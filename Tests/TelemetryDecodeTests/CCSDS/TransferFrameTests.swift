@@ -1,7 +1,8 @@
 import Testing
 import TelemetryDecode
+import TestSupport
 
-@Suite struct TransferFrameTests {
+@Suite(.computeThreads) struct TransferFrameTests {
     typealias Header = TransferFrame.PrimaryHeader
 
     @Test func parsesHandAssembledHeader() throws {

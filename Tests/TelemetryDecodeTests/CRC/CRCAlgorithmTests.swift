@@ -1,7 +1,8 @@
 import Testing
 import TelemetryDecode
+import TestSupport
 
-@Suite struct CRCAlgorithmTests {
+@Suite(.computeThreads) struct CRCAlgorithmTests {
     /// Maps the algorithm names used in shared/vectors/crc.tsv to gsd's engines.
     func engine(for name: String) -> CRCAlgorithm? {
         if name.hasPrefix("CRC-16/X-25") { return .x25 }

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
 import TelemetryDecode
+import TestSupport
 
 /// The arbitrary-ratio polyphase resampler: tones keep their frequency and level, what does not fit
 /// the output rate is rejected (aliases when decimating, images when interpolating), and the output
 /// is the same bit for bit however the input is cut into blocks.
-@Suite struct PolyphaseResamplerTests {
+@Suite(.computeThreads) struct PolyphaseResamplerTests {
     /// (input rate, output rate): rational up and down, a large integer decimation, an irrational ratio.
     static let ratios: [(Double, Double)] = [
         (48_000, 44_100), (44_100, 48_000), (48_000, 37_500), (22_050, 48_000), (250_000, 48_000), (2_400_000, 48_000),

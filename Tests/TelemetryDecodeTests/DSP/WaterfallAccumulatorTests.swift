@@ -1,8 +1,9 @@
 import Foundation
 import TelemetryDecode
 import Testing
+import TestSupport
 
-@Suite struct WaterfallAccumulatorTests {
+@Suite(.computeThreads) struct WaterfallAccumulatorTests {
     /// Gaussian-ish noise from a fixed seed (sum of uniforms), so runs repeat exactly.
     struct Noise {
         var state: UInt64

@@ -1,8 +1,9 @@
 import TelemetryDecode
 import Testing
+import TestSupport
 
 /// AO-40 FEC deframer on synthetic frames from ``AO40FECEncoder``.
-@Suite struct AO40FECDeframerTests {
+@Suite(.computeThreads) struct AO40FECDeframerTests {
     static let formats: [AO40FECFormat] = [
         .long, .short, AO40FECFormat(length: .long, crc16ARC: true), AO40FECFormat(length: .short, crc16ARC: true),
     ]

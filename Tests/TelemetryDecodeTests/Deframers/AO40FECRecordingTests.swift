@@ -1,9 +1,10 @@
 import TelemetryDecode
 import Testing
+import TestSupport
 
 /// AO-40 FEC deframer on the SMOG-P recordings, against gr-satellites' reference frames of the AO-40 FEC
 /// transmitters ("... concatenated FEC"; the SMOG-P RA and signalling frames are another deframer's).
-@Suite struct AO40FECRecordingTests {
+@Suite(.computeThreads) struct AO40FECRecordingTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var file: String
         var baud: Double

@@ -1,7 +1,8 @@
 import TelemetryDecode
 import Testing
+import TestSupport
 
-@Suite struct AX100DeframerTests {
+@Suite(.computeThreads) struct AX100DeframerTests {
     typealias S = DeframerTestSupport
 
     static func payload(_ count: Int, seed: UInt64) -> [UInt8] {

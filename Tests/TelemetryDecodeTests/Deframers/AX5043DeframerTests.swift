@@ -1,9 +1,10 @@
 import TelemetryDecode
 import Testing
+import TestSupport
 
 /// AX5043 framing: the sync word is two coded, interleaved flags; synthetic round trips with bit
 /// errors; random input; CAPE-3's recording.
-@Suite struct AX5043DeframerTests {
+@Suite(.computeThreads) struct AX5043DeframerTests {
     @Test func syncWordIsCodedFlags() {
         let bits = AX5043Deframer.encode([0x55], preambleFlags: 12)
         // Somewhere in a coded run of flags the 32-bit sync word must appear exactly.

@@ -1,8 +1,9 @@
 import TelemetryDecode
 import Testing
+import TestSupport
 
 /// Reaktor Hello World (CC1125, PN9, CRC-16): the shared recording against gr-satellites' reference frames, and random input.
-@Suite struct CC11xxPacketDeframerTests {
+@Suite(.computeThreads) struct CC11xxPacketDeframerTests {
     @Test func recordingGivesEveryReferenceFrame() throws {
         let symbols = try DeframerTestSupport.symbols("reaktor_hello_world.wav", .fsk(.init(sampleRate: 48_000, baudRate: 9600, clockGain: 0.15, filterCutoff: 0.8)))
         var d = CC11xxPacketDeframer()
@@ -58,7 +59,7 @@ import Testing
 
 /// Light-1 and BINAR-2: the CC11xx packet after their own sync words (no published captures: the bytes
 /// sent were worked out in Python from gr-satellites' description, independently of this code).
-@Suite struct CC11xxPacketFormatTests {
+@Suite(.computeThreads) struct CC11xxPacketFormatTests {
     static let payload: [UInt8] = Array(1...10)
 
     @Test func light1PacketAfterItsSyncWord() {

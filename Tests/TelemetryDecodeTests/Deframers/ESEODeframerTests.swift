@@ -1,12 +1,13 @@
 import Testing
 import TelemetryDecode
+import TestSupport
 
 /// ESEO: real frames as gr-satellites decoded them from the satellite (jradio's ESEO beacon tests and
 /// Daniel Estévez's published ESEO frames), and the bytes sent for them as worked out in Python from
 /// gr-satellites' description of the chain, independently of this code (CRC, LSB-first bits, NRZI,
 /// G3RUH scrambling, bit stuffing, zero pad bits, RS(255,239), LSB-first bytes, 0x7E fill).
 /// No shared recording has a decodable ESEO frame (gr-satellites finds none in eseo.wav either).
-@Suite struct ESEODeframerTests {
+@Suite(.computeThreads) struct ESEODeframerTests {
     static let vectors: [(frame: String, sent: String)] = [
         (frame: """
             8AA68A9E40406092AE6888AA9861E4FFF0037AF20F34D000000000000000000000000000000000000000000000000000\

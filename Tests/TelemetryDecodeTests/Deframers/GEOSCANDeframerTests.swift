@@ -1,11 +1,12 @@
 import Testing
 import TelemetryDecode
+import TestSupport
 
 /// GEOSCAN (CC1125, PN9, CRC-16 CC11xx, fixed size): real deframed frames, GEOSCAN-EDELVEIS (66-byte
 /// frames) from the sats-receiver project's tests and a Geoscan-platform beacon (74-byte frames) from
 /// jradio's tests, with the bytes sent (whitened frame and CRC) and the CRC value worked out in Python
 /// from the published CC11xx facts, independently of this code.
-@Suite struct GEOSCANDeframerTests {
+@Suite(.computeThreads) struct GEOSCANDeframerTests {
     static let frames: [(size: Int, out: String, crc: UInt32, air: String)] = [
         (66, "848a82869e9c60a4a66460a640e103f0655e86642607f00bd4e084dd0e111609800a07070f611de9050600000000000000000000000000000000000000000000",
          0x3388,

@@ -1,7 +1,8 @@
 import TelemetryDecode
 import Testing
+import TestSupport
 
-@Suite struct Golay24Tests {
+@Suite(.computeThreads) struct Golay24Tests {
     /// Some data words: edges, single bits, a spread of patterns.
     static let dataWords: [UInt16] = [0x000, 0xFFF, 0x001, 0x800, 0x5A5, 0xA5A, 0x0AC, 0x4D0, 0x123, 0x7FE]
 

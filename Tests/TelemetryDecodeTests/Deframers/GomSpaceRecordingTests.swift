@@ -1,8 +1,9 @@
 import TelemetryDecode
 import Testing
+import TestSupport
 
 /// AX100 and U482C deframers on real recordings, against gr-satellites' reference frames.
-@Suite struct GomSpaceRecordingTests {
+@Suite(.computeThreads) struct GomSpaceRecordingTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var file: String
         var demodulation: DeframerTestSupport.Demodulation

@@ -1,9 +1,10 @@
 import Testing
 import TelemetryDecode
+import TestSupport
 
 /// HADES-R (AMSAT-EA): real packets published by AMSAT-EA (HADES-R repository, byte_version/samples),
 /// as sent after the sync word and as gr-satellites outputs them (descrambled, CRC removed).
-@Suite struct HADESDeframerTests {
+@Suite(.computeThreads) struct HADESDeframerTests {
     static let packets: [(name: String, air: String, out: String)] = [
         ("power", "1D61148D566290E0749EDA2C21794DEC8E28D642C0673A94AACEF6862223F6",
          "1DE116010000000000000000B36D0B0030403E000001000020280C0000"),

@@ -1,8 +1,9 @@
 import TelemetryDecode
 import Testing
+import TestSupport
 
 /// IDEASSat (NRZI, UART-coded subpackets, CRC-16/CCITT-FALSE): the shared recording against gr-satellites' reference frames, and random input.
-@Suite struct IDEASSatDeframerTests {
+@Suite(.computeThreads) struct IDEASSatDeframerTests {
     @Test func recordingGivesEveryReferenceFrame() throws {
         let symbols = try DeframerTestSupport.symbols("ideassat.wav", .fsk(.init(sampleRate: 48_000, baudRate: 9600, clockGain: 0.15, filterCutoff: 0.6)))
         var d = IDEASSatDeframer()

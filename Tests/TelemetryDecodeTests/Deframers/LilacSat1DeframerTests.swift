@@ -1,9 +1,10 @@
 import TelemetryDecode
 import Testing
+import TestSupport
 
 /// LilacSat-1 framing: synthetic round trips, random input, and the two shared recordings
 /// (LilacSat-1 and BY02), whose every distinct reference chunk must be found.
-@Suite struct LilacSat1DeframerTests {
+@Suite(.computeThreads) struct LilacSat1DeframerTests {
     /// Channel soft symbols for `chunks` sent as consecutive packets: sync word + randomised packet,
     /// differentially precoded, convolutionally encoded (CCSDS convention), optionally inverted.
     static func channel(_ chunks: [[UInt8]], leadBits: Int = 200, inverted: Bool = false, seed: UInt64 = 1) -> [UInt8] {

@@ -1,8 +1,9 @@
 import TelemetryDecode
 import Testing
+import TestSupport
 
 /// Lucky-7 (Si4463, PN9 per bit, CRC-16): the shared recording against gr-satellites' reference frames, and random input.
-@Suite struct Lucky7DeframerTests {
+@Suite(.computeThreads) struct Lucky7DeframerTests {
     @Test func recordingGivesEveryReferenceFrame() throws {
         let symbols = try DeframerTestSupport.symbols("lucky_7.wav", .fsk(.init(sampleRate: 48_000, baudRate: 4800, clockGain: 0.15, filterCutoff: 0.6)))
         var d = Lucky7Deframer()

@@ -2,8 +2,9 @@ import Foundation
 import Testing
 
 @testable import TelemetryDecode
+import TestSupport
 
-@Suite struct MobitexDeframerTests {
+@Suite(.computeThreads) struct MobitexDeframerTests {
     /// The bits a Mobitex transmitter sends for `messages` (18 bytes each): sync, header, coded blocks.
     static func transmit(_ messages: [[UInt8]], nx: Bool, callsign: String? = nil, controlHigh: UInt8 = 0x20, countField: UInt8? = nil) -> [UInt8] {
         var bytes: [UInt8] = []

@@ -1,9 +1,10 @@
 import TelemetryDecode
 import Testing
+import TestSupport
 
 /// NGHam framing: synthetic round trips over every size (with byte errors the RS code repairs, and
 /// with corrupt parity the CRC still vouches for), random input, and FloripaSat-1's recording.
-@Suite struct NGHamDeframerTests {
+@Suite(.computeThreads) struct NGHamDeframerTests {
     static func channel(_ payloads: [[UInt8]], inverted: Bool = false, errors: Int = 0, seed: UInt64 = 1) -> [UInt8] {
         var rng = SplitMix64(seed: seed)
         var bits: [UInt8] = (0..<200).map { _ in UInt8(rng.next() & 1) }

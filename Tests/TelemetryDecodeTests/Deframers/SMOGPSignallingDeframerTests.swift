@@ -1,9 +1,10 @@
 import TelemetryDecode
 import Testing
+import TestSupport
 
 /// SMOG-P signalling packets: synthetic packets with bit errors, random input, and the signalling
 /// packets of ATL-1's and SMOG-P's recordings.
-@Suite struct SMOGPSignallingDeframerTests {
+@Suite(.computeThreads) struct SMOGPSignallingDeframerTests {
     @Test(arguments: [false, true])
     func roundTripWithBitErrors(inverted: Bool) {
         var rng = SplitMix64(seed: 51)

@@ -1,10 +1,11 @@
 import Foundation
 import TelemetryDecode
 import Testing
+import TestSupport
 
 /// SMOG-P / SMOG-1 RA framing: the code's structure, soft decoding through noise, random input, and
 /// the RA frames of ATL-1's and SMOG-P's recordings.
-@Suite struct SMOGRADeframerTests {
+@Suite(.computeThreads) struct SMOGRADeframerTests {
     /// Soft symbols of coded bits with Gaussian noise (sigma in units of the 0/1 distance / 2).
     static func noisy(_ bits: [UInt8], sigma: Double, rng: inout SplitMix64) -> [UInt8] {
         bits.map { b in

@@ -1,9 +1,10 @@
 import TelemetryDecode
 import Testing
+import TestSupport
 
 /// S-NET (BCH-coded LTU header and PDU, CRC-5 and CRC-13): the shared recording against
 /// gr-satellites' reference frames, and random input.
-@Suite struct SNETDeframerTests {
+@Suite(.computeThreads) struct SNETDeframerTests {
     static let demodulation = DeframerTestSupport.Demodulation.afsk(
         .init(sampleRate: 48_000, baudRate: 1200, carrier: 1500, deviation: -600))
 

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 import TelemetryDecode
+import TestSupport
 
-@Suite struct SanoSatDeframerTests {
+@Suite(.computeThreads) struct SanoSatDeframerTests {
     static func symbols(_ bytes: [UInt8], invert: Bool = false) -> [UInt8] {
         let preamble = [UInt8](repeating: 0x55, count: 4)
         return (preamble + bytes + [0x55]).flatMap { b in

@@ -1,8 +1,9 @@
 import TelemetryDecode
 import Testing
+import TestSupport
 
 /// TT-64 framing: synthetic round trips with byte errors, random input, and AT03's recording.
-@Suite struct TT64DeframerTests {
+@Suite(.computeThreads) struct TT64DeframerTests {
     static func channel(_ frames: [[UInt8]], inverted: Bool = false, errorsPerBlock: Int = 0, seed: UInt64 = 1) -> [UInt8] {
         var rng = SplitMix64(seed: seed)
         var bits: [UInt8] = (0..<300).map { _ in UInt8(rng.next() & 1) }

@@ -1,8 +1,9 @@
 import TelemetryDecode
 import Testing
+import TestSupport
 
 /// 3CAT-1 (CC1101, PN9, RS(255,223) over 0x11D): the shared recording against gr-satellites' reference frames, and random input.
-@Suite struct ThreeCAT1DeframerTests {
+@Suite(.computeThreads) struct ThreeCAT1DeframerTests {
     @Test func recordingGivesEveryReferenceFrame() throws {
         let symbols = try DeframerTestSupport.symbols("sat_3cat_1.wav", .fsk(.init(sampleRate: 48_000, baudRate: 9600, clockGain: 0.15, filterCutoff: 0.6)))
         var d = ThreeCAT1Deframer()

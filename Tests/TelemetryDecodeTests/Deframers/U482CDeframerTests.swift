@@ -1,7 +1,8 @@
 import TelemetryDecode
 import Testing
+import TestSupport
 
-@Suite struct U482CDeframerTests {
+@Suite(.computeThreads) struct U482CDeframerTests {
     typealias S = DeframerTestSupport
 
     static func bits(_ frames: [[UInt8]]) -> [UInt8] {

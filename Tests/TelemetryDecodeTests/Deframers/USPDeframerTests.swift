@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 import TelemetryDecode
+import TestSupport
 
-@Suite struct USPDeframerTests {
+@Suite(.computeThreads) struct USPDeframerTests {
     /// The two frames (after the sync word) of gr-satellites' USP test, a 223-byte and a 48-byte one, and
     /// the AX.25 frames they carry.
     static let long = """

@@ -1,8 +1,9 @@
 import TelemetryDecode
 import Testing
+import TestSupport
 
 /// FSK + AX.25 on real recordings, straight through TelemetryDecode (no file layer).
-@Suite struct FSKRecordingTests {
+@Suite(.computeThreads) struct FSKRecordingTests {
     static func decode(_ file: String, baud: Double, scrambled: Bool, gain: Double = 0.15, cutoff: Double = 0.8) throws -> Set<String> {
         let samples = try RecordingFixtures.samples(file)
         var demod = FSKDemodulator(.init(sampleRate: 48_000, baudRate: baud, clockGain: gain, filterCutoff: cutoff))

@@ -1,7 +1,8 @@
 import Testing
 import TelemetryDecode
+import TestSupport
 
-@Suite struct PuncturingTests {
+@Suite(.computeThreads) struct PuncturingTests {
     @Test func ratesAndPatterns() {
         #expect(Puncturing.ccsdsRates.map(\.description) == ["rate 1/2", "rate 2/3", "rate 3/4", "rate 5/6", "rate 7/8"])
         // 7/8 sends C1(1) C2(1) C2(2) C2(3) C2(4) C1(5) C2(6) C1(7).

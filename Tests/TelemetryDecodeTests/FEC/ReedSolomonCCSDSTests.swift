@@ -1,7 +1,8 @@
 import Testing
 import TelemetryDecode
+import TestSupport
 
-@Suite struct ReedSolomonCCSDSTests {
+@Suite(.computeThreads) struct ReedSolomonCCSDSTests {
     /// Every row of a libfec reference table: same decoded data and corrected count, FAIL where libfec fails.
     func checkVectors(_ file: String, basis: ReedSolomonCCSDS.Basis) throws {
         let rows = try SharedData.tsvRows("vectors/\(file)")

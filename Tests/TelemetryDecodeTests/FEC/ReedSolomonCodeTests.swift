@@ -1,7 +1,8 @@
 import Testing
 import TelemetryDecode
+import TestSupport
 
-@Suite struct ReedSolomonCodeTests {
+@Suite(.computeThreads) struct ReedSolomonCodeTests {
     // MARK: GF(256)
 
     @Test func fieldArithmeticIsConsistent() throws {

@@ -1,7 +1,8 @@
 import Testing
 import TelemetryDecode
+import TestSupport
 
-@Suite struct ReedSolomonInterleaverTests {
+@Suite(.computeThreads) struct ReedSolomonInterleaverTests {
     static let depths = [1, 2, 3, 4, 5, 8]
 
     @Test(arguments: depths)

@@ -1,7 +1,8 @@
 import Testing
 import TelemetryDecode
+import TestSupport
 
-@Suite struct ViterbiDecoderTests {
+@Suite(.computeThreads) struct ViterbiDecoderTests {
     /// shared/vectors/viterbi_ccsds_k7.tsv: every vector libfec decodes cleanly must decode cleanly, and
     /// the total bit errors over the first 1018 bits must not exceed libfec's.
     @Test func sharedVectorsAgainstLibfec() throws {

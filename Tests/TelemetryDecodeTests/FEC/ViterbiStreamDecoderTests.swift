@@ -1,7 +1,8 @@
 import Testing
 import TelemetryDecode
+import TestSupport
 
-@Suite struct ViterbiStreamDecoderTests {
+@Suite(.computeThreads) struct ViterbiStreamDecoderTests {
     static func stream(_ soft: [UInt8], chunk: Int, code: ConvolutionalCode = .ccsds, depth: Int = 64, endState: Int? = 0) throws -> [UInt8] {
         var decoder = try ViterbiStreamDecoder(code: code, tracebackDepth: depth)
         var out: [UInt8] = []

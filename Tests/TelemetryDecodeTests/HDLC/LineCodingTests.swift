@@ -1,7 +1,8 @@
 import TelemetryDecode
 import Testing
+import TestSupport
 
-@Suite struct LineCodingTests {
+@Suite(.computeThreads) struct LineCodingTests {
     @Test func nrziKnownPattern() {
         // Level starts at 0. Data 0 toggles, data 1 holds.
         var bits: [UInt8] = [0, 0, 1, 1, 0, 1, 0]

@@ -1,8 +1,9 @@
 import Foundation
 import TelemetryDecode
 import Testing
+import TestSupport
 
-@Suite struct KISSTests {
+@Suite(.computeThreads) struct KISSTests {
     static func decode(_ bytes: [UInt8], chunk: Int = .max) -> [KISSDecoder.Event] {
         var d = KISSDecoder(maximumFrameBytes: 1000)
         var events: [KISSDecoder.Event] = []

@@ -1,13 +1,14 @@
 import Foundation
 import Testing
 import TelemetryDecode
+import TestSupport
 
 /// False frames from pure noise through the receive chains of one transmitter per framing
 /// (`NoiseTrial`): none may come out.
 ///
 /// The always-on run is `GSD_NOISE_SECONDS` (default 5) seconds per framing; the hour per framing is
 /// `gsd bench false-frames` on a release build.
-@Suite struct NoiseFalsePositiveTests {
+@Suite(.computeThreads) struct NoiseFalsePositiveTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var spec: TransmitterSpec
         var testDescription: String { NoiseTrial.label(spec) }

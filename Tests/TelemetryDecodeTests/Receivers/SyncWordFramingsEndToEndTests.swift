@@ -1,12 +1,13 @@
 import Foundation
 import Testing
 import TelemetryDecode
+import TestSupport
 
 /// The framings added from gr-satellites' SatYAML statistics (no shared recording uses them) through the
 /// whole receive chain the catalogue builds: FSK as an FM receiver's audio (NRZ levels, smoothed over a
 /// fifth of a symbol, white noise at 10 dB SNR, a level offset) at 48 kHz, demodulated by every chain
 /// `ReceiverFactory` makes for the transmitter, and deframed.
-@Suite struct SyncWordFramingsEndToEndTests {
+@Suite(.computeThreads) struct SyncWordFramingsEndToEndTests {
     /// Audio for `bits` at `baud`, 48 kHz.
     static func audio(_ bits: [UInt8], baud: Double, seed: UInt64) -> [Float] {
         let perSymbol = 48_000 / baud

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TelemetryDecode
+import TestSupport
 
 /// Modem round trips: random 100-byte AX.25 frames, modulated (`SyntheticSignals`), with AWGN, a
 /// frequency error and a 100 ppm sample-clock error, decoded by the receivers `ReceiverFactory`
@@ -8,7 +9,7 @@ import TelemetryDecode
 ///
 /// The always-on points are at Eb/N0 values where the measured frame error rate (table in the
 /// replay note, `GSD_FER_TABLE=1`) is well below the bound, so a modem that loses several dB fails.
-@Suite struct SyntheticModemTests {
+@Suite(.computeThreads) struct SyntheticModemTests {
     struct Point: Sendable, CustomTestStringConvertible {
         var modem: SyntheticSignals.Modem
         var channel: SyntheticSignals.Channel

@@ -1,8 +1,9 @@
 import Foundation
 import TelemetryDecode
 import Testing
+import TestSupport
 
-@Suite struct TelemetryExpressionTests {
+@Suite(.computeThreads) struct TelemetryExpressionTests {
     func value(_ formula: String, raw: Double = 0) throws -> Double? {
         try TelemetryExpression(formula).evaluate(raw)
     }

@@ -1,7 +1,8 @@
 import TelemetryDecode
 import Testing
+import TestSupport
 
-@Suite struct TelemetryPlanTests {
+@Suite(.computeThreads) struct TelemetryPlanTests {
     static let cspHeader: [TelemetryFieldSpec] = [
         .init(name: "priority", kind: .unsigned(bits: 2, endian: .big)),
         .init(name: "source", kind: .unsigned(bits: 5, endian: .big)),
