@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -6,36 +7,42 @@ import Glibc
 
 /// TCP ports on the test machine for servers the tests start (ours and real peers).
 public enum LoopbackPorts {
-    /// A loopback port the kernel handed out a moment ago (bind to port 0).
+    /// A free TCP port (bindable on every interface) for a server a test starts, never one handed out
+    /// before in this process. Drawn from 20000 up to below the kernel's ephemeral range (and at most
+    /// 45000: direwolf 1.6 rejects KISS ports above 49151 and then silently uses 8001): a port from the
+    /// ephemeral range can be taken between our probe and the server's bind by any outgoing connection,
+    /// which once made a throwaway PostgreSQL server fail with "Address already in use".
     public static func free() throws -> UInt16 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw ChildProcess.Failure("socket: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var addr = address(0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        let upper = min(45000, ephemeralLowerBound() - 1)
+        for _ in 0..<200 {
+            let port = UInt16(Int.random(in: 20000...max(20001, upper)))
+            guard claim(port) else { continue }
+            if bindable(port) { return port }
         }
-        guard ok else { throw ChildProcess.Failure("bind to a free loopback port: \(String(cString: strerror(errno)))") }
-        return UInt16(bigEndian: addr.sin_port)
+        throw ChildProcess.Failure("no free TCP port in 20000-\(upper)")
     }
 
-    /// A free port in 20000-45000 on every interface. direwolf 1.6 rejects KISS ports above 49151 (and then
-    /// silently uses 8001), so not an ephemeral one.
-    public static func freeBelowEphemeral() throws -> UInt16 {
-        for _ in 0..<100 {
-            let port = UInt16.random(in: 20000...45000)
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            guard fd >= 0 else { continue }
-            defer { close(fd) }
-            var addr = address(port)
-            addr.sin_addr.s_addr = 0  // INADDR_ANY, as direwolf binds
-            let ok = withUnsafePointer(to: &addr) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-            }
-            if ok { return port }
+    private static let handedOut = Mutex(Set<UInt16>())
+
+    private static func claim(_ port: UInt16) -> Bool {
+        handedOut.withLock { $0.insert(port).inserted }
+    }
+
+    private static func bindable(_ port: UInt16) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var addr = address(port)
+        addr.sin_addr.s_addr = 0  // INADDR_ANY, as direwolf binds
+        return withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
         }
-        throw ChildProcess.Failure("no free TCP port in 20000-45000")
+    }
+
+    /// The first port of /proc/sys/net/ipv4/ip_local_port_range (Linux's default 32768 when unreadable).
+    private static func ephemeralLowerBound() -> Int {
+        let text = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)) ?? ""
+        return text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).first.flatMap { Int($0) } ?? 32768
     }
 
     /// Whether something accepts connections on 127.0.0.1:`port`.

@@ -29,7 +29,7 @@ public final class PostgresTestServer: @unchecked Sendable {
     }
 
     public let directory: String
-    public let port: Int
+    public private(set) var port: Int
     public let password = "gsd-test-\(UInt32.random(in: 0...UInt32.max))"
     private let bin: String
     private let asPostgres: Bool
@@ -43,7 +43,7 @@ public final class PostgresTestServer: @unchecked Sendable {
         asPostgres = geteuid() == 0
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("gsd-pg-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        port = Int(try LoopbackPorts.freeBelowEphemeral())
+        port = Int(try LoopbackPorts.free())
         do {
             if asPostgres {
                 try FileManager.default.setAttributes([.ownerAccountName: "postgres"], ofItemAtPath: directory)
@@ -54,13 +54,26 @@ public final class PostgresTestServer: @unchecked Sendable {
             try runTool(
                 "initdb", ["-D", directory + "/data", "-U", "postgres", "--pwfile=" + pwfile, "--auth-local=trust",
                            "--auth-host=scram-sha-256", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"])
-            try runTool(
-                "pg_ctl", ["-D", directory + "/data", "-l", directory + "/log", "-w", "-t", "60", "-o",
-                           "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off", "start"])
+            try startServer()
             running = true
         } catch {
             try? FileManager.default.removeItem(atPath: directory)
             throw error
+        }
+    }
+
+    /// pg_ctl start on `port`; another port when something else took this one between our probe and
+    /// the server's bind (a few tries, then the last failure).
+    private func startServer() throws {
+        for attempt in 1...4 {
+            do {
+                try runTool(
+                    "pg_ctl", ["-D", directory + "/data", "-l", directory + "/log", "-w", "-t", "60", "-o",
+                               "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off", "start"])
+                return
+            } catch let failure as Failure where attempt < 4 && failure.description.contains("Address already in use") {
+                port = Int(try LoopbackPorts.free())
+            }
         }
     }
 

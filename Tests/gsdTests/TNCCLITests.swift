@@ -229,7 +229,7 @@ import Glibc
     }
 
     /// direwolf 1.6 rejects KISS ports above 49151 (falling back to 8001).
-    func freePort() throws -> UInt16 { try LoopbackPorts.freeBelowEphemeral() }
+    func freePort() throws -> UInt16 { try LoopbackPorts.free() }
 
     func log(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .isoLatin1)) ?? "" }
 }

@@ -25,8 +25,8 @@ enum ModemTestSupport {
         return dir
     }
 
-    /// direwolf 1.6 rejects KISS ports above 49151: one in 20000-45000 (LoopbackPorts.freeBelowEphemeral).
-    static func freePort() throws -> UInt16 { try LoopbackPorts.freeBelowEphemeral() }
+    /// direwolf 1.6 rejects KISS ports above 49151: LoopbackPorts.free() stays below 45000.
+    static func freePort() throws -> UInt16 { try LoopbackPorts.free() }
 
     /// Waits until the file contains `text` (direwolf's output is unbuffered); false on timeout or
     /// when the child exits first.

@@ -89,8 +89,7 @@ import Testing
     /// One endpoint up, one down: the up one gets everything; the down one's entries wait.
     @Test func endpointsAreIndependent() async throws {
         let upPort = Int(try ModemTestSupport.freePort())
-        var downPort = Int(try ModemTestSupport.freePort())
-        while downPort == upPort { downPort = Int(try ModemTestSupport.freePort()) }
+        let downPort = Int(try ModemTestSupport.freePort())  // never the same port twice
         let server = SiDSTestServer(port: upPort)
         try await server.start()
         server.answer(200)
