@@ -108,8 +108,18 @@ let package = Package(
     ]
 )
 
-// libFuzzer targets, one per parser family that reads outside data (Fuzz/README.md). `scripts/fuzz`
-// builds them with `-sanitize=fuzzer,address`; in ordinary builds they are inert executables.
+// libFuzzer targets, one per parser family that reads outside data (Fuzz/README.md). `scripts/fuzz` builds
+// them in the AddressSanitizer build (`--sanitize=address --scratch-path .build-asan`, shared with the ASan
+// tests) with GSD_FUZZ_RUNTIME set to libFuzzer's archive without a main: then our modules get the
+// fuzzer's coverage instrumentation and the targets link libFuzzer. In other builds they are executables
+// that say how to build them and exit.
+let fuzzRuntime = Context.environment["GSD_FUZZ_RUNTIME"]
+let fuzzCoverage: [SwiftSetting] = fuzzRuntime == nil ? [] : [
+    // The fuzzer's instrumentation, when compiling only: its link step would bring libFuzzer's own main.
+    // Both sanitizers in one flag: this one replaces the build's -sanitize=address. (Not
+    // -sanitize-coverage=: the Swift driver's incremental build does not notice that flag change.)
+    .unsafeFlags(["-sanitize=address,fuzzer"]),
+]
 let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzKISS", ["TelemetryDecode"]),
     ("FuzzAX25", ["TelemetryDecode"]),
@@ -121,6 +131,16 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzDaemonConfig", ["GroundStation"]),
     ("FuzzHardwareProfiles", ["GroundStation"]),
 ]
+package.targets.append(
+    .target(name: "CFuzzerDriver", path: "Fuzz/Driver", cSettings: fuzzRuntime == nil ? [] : [.define("GSD_FUZZ")])
+)
 package.targets += fuzzTargets.map {
-    .executableTarget(name: $0.name, dependencies: $0.dependencies, path: "Fuzz/Targets/\($0.name)")
+    .executableTarget(
+        name: $0.name, dependencies: $0.dependencies + ["CFuzzerDriver"], path: "Fuzz/Targets/\($0.name)",
+        swiftSettings: fuzzCoverage,
+        linkerSettings: fuzzRuntime.map { [.unsafeFlags([$0]), .linkedLibrary("stdc++")] } ?? []
+    )
+}
+for target in package.targets where ["TelemetryDecode", "GroundStation"].contains(target.name) {
+    target.swiftSettings = (target.swiftSettings ?? []) + fuzzCoverage
 }

@@ -2,6 +2,8 @@
 // bytes and the TNC2 text parser on arbitrary text.
 // Checks: chunking never changes the HDLC frames; parse → encode → parse gives the same AX.25 frame.
 import TelemetryDecode
+import Glibc
+import CFuzzerDriver
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzAX25(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -43,3 +45,5 @@ private func deframe(_ bits: [UInt8], chunk: Int) -> [HDLCFrame] {
     }
     return frames
 }
+
+exit(gsd_fuzz_main(CommandLine.argc, CommandLine.unsafeArgv))

@@ -1,6 +1,8 @@
 // libFuzzer target: CCSDS TM transfer frame and space packet parsers, and packet reassembly across a
 // sequence of frames cut from the input. The first byte picks the frame length and whether a FECF ends it.
 import TelemetryDecode
+import Glibc
+import CFuzzerDriver
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCCSDS(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -32,3 +34,5 @@ public func fuzzCCSDS(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     assembler.flush(into: &events)
     return 0
 }
+
+exit(gsd_fuzz_main(CommandLine.argc, CommandLine.unsafeArgv))

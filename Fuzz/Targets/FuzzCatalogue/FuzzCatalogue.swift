@@ -4,6 +4,7 @@
 import Foundation
 import GroundStation
 import TelemetryDecode
+import CFuzzerDriver
 
 private let path: String = {
     let directory = NSTemporaryDirectory() + "gsd-fuzz-\(getpid())"
@@ -21,3 +22,5 @@ public func fuzzCatalogue(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     return 0
 }
+
+exit(gsd_fuzz_main(CommandLine.argc, CommandLine.unsafeArgv))

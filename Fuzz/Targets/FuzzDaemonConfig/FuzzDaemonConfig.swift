@@ -2,6 +2,7 @@
 // every refusal names the configuration file, and a configuration that loads keeps its values in range.
 import Foundation
 import GroundStation
+import CFuzzerDriver
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzDaemonConfig(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -17,3 +18,5 @@ public func fuzzDaemonConfig(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
     }
     return 0
 }
+
+exit(gsd_fuzz_main(CommandLine.argc, CommandLine.unsafeArgv))

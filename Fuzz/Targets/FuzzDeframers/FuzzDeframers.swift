@@ -3,6 +3,8 @@
 // whose size the second byte picks. Checks: no crash or hang, and every frame a deframer calls good
 // has bytes.
 import TelemetryDecode
+import Glibc
+import CFuzzerDriver
 
 private let transmitters: [TransmitterSpec] = Framing.allCases.map { framing in
     TransmitterSpec(
@@ -30,3 +32,5 @@ public func fuzzDeframers(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     return 0
 }
+
+exit(gsd_fuzz_main(CommandLine.argc, CommandLine.unsafeArgv))

@@ -2,6 +2,7 @@
 // the file, and a profile that loads has sane sample rates and gain range.
 import Foundation
 import GroundStation
+import CFuzzerDriver
 
 private let path: String = {
     let directory = NSTemporaryDirectory() + "gsd-fuzz-\(getpid())"
@@ -22,3 +23,5 @@ public func fuzzHardwareProfiles(_ data: UnsafePointer<UInt8>, _ size: Int) -> C
     }
     return 0
 }
+
+exit(gsd_fuzz_main(CommandLine.argc, CommandLine.unsafeArgv))

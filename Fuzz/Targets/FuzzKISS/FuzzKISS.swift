@@ -2,6 +2,8 @@
 // Checks beyond "no crash": chunking never changes the events, and every decoded frame re-encodes to
 // bytes that decode back to the same frame.
 import TelemetryDecode
+import Glibc
+import CFuzzerDriver
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzKISS(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -30,3 +32,5 @@ private func decode(_ bytes: [UInt8], chunk: Int) -> [KISSDecoder.Event] {
     decoder.finish(into: &events)
     return events
 }
+
+exit(gsd_fuzz_main(CommandLine.argc, CommandLine.unsafeArgv))

@@ -3,6 +3,7 @@
 // paths, so the rest of the input is written to a per-process file first, then read to the end.
 import Foundation
 import GroundStation
+import CFuzzerDriver
 
 private let directory: String = {
     let path = NSTemporaryDirectory() + "gsd-fuzz-\(getpid())"
@@ -42,3 +43,5 @@ private func readAll(writing body: Data, to path: String, open: (String) throws 
         if blocks > body.count + 2 { fatalError("sample reader: more blocks than input bytes") }
     }
 }
+
+exit(gsd_fuzz_main(CommandLine.argc, CommandLine.unsafeArgv))

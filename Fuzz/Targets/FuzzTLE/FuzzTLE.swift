@@ -2,6 +2,7 @@
 // parses: initialisation and a day of propagation must return states or typed errors, never trap.
 import Foundation
 import GroundStation
+import CFuzzerDriver
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTLE(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -23,3 +24,5 @@ public func fuzzTLE(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     return 0
 }
+
+exit(gsd_fuzz_main(CommandLine.argc, CommandLine.unsafeArgv))
