@@ -25,11 +25,53 @@ enum GSDProcess {
         try await run(executable, arguments, stdin: stdin, timeout: timeout)
     }
 
+    /// `run`, but at most one such child per core at a time: for the decoding runs that tests start by the
+    /// dozen (one per recording). Started all at once they starved every other test of CPU: in-process
+    /// daemon tests missed 80 s deadlines while 50 replays ran beside them.
+    static func runDecoding(_ arguments: [String], timeout: Duration = .seconds(600)) async throws -> Result {
+        try await decodingSlots.holding { try await run(arguments, timeout: timeout) }
+    }
+
+    private static let decodingSlots = AsyncSlots(max(2, ProcessInfo.processInfo.activeProcessorCount))
+
     /// The same for another executable.
     /// Waits on a thread of its own (Offload), not on the test's pool thread.
     static func run(_ executable: URL, _ arguments: [String], stdin: Data? = nil, timeout: Duration = .seconds(600)) async throws -> Result {
         let argv = [executable.path] + arguments
         let done = try await Offload.run { try ChildProcess.run(argv, stdin: stdin, timeout: timeout) }
         return Result(status: done.status, stdout: done.stdout, stderr: done.stderr, stdoutData: done.stdoutData)
+    }
+}
+
+/// A counting semaphore for async code: at most `limit` bodies run at once; the others wait for a slot
+/// without holding a thread.
+actor AsyncSlots {
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(_ limit: Int) { free = limit }
+
+    nonisolated func holding<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        await acquire()
+        do {
+            let value = try await body()
+            await release()
+            return value
+        } catch {
+            await release()
+            throw error
+        }
+    }
+
+    private func acquire() async {
+        if free > 0 {
+            free -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    private func release() {
+        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
     }
 }

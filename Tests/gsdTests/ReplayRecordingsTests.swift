@@ -49,7 +49,7 @@ import Testing
         let path = RecordingManifest.recordings.appendingPathComponent(row.file).path
         let expected = try RecordingManifest.expected(row.file)
         let check = {
-            let r = try await GSDProcess.run(["replay", path, "--norad", String(norad), "--output", "hex"])
+            let r = try await GSDProcess.runDecoding(["replay", path, "--norad", String(norad), "--output", "hex"])
             let got = Set(r.stdout.split(separator: "\n").map(String.init))
             let missing = expected.subtracting(got)
             #expect(r.status == 0, "\(row.file): \(r.stderr)")
@@ -97,7 +97,7 @@ import Testing
         let path = RecordingManifest.recordings.appendingPathComponent(row.file).path
         var args = ["replay", path, "--output", "hex"]
         if let n = row.norad { args += ["--norad", String(n)] } else { args += ["--satellite", row.satellite.isEmpty ? "EQUiSat" : row.satellite] }
-        let r = try await GSDProcess.run(args)
+        let r = try await GSDProcess.runDecoding(args)
         let frames = r.stdout.split(separator: "\n").map(String.init)
         guard let expected = Self.framesWithoutReference[row.file] else {
             #expect(frames.isEmpty, "\(row.file): \(r.stdout)")
