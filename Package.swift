@@ -108,18 +108,25 @@ let package = Package(
     ]
 )
 
+// Sanitizers on gsd's own code (scripts/test, scripts/fuzz): GSD_SANITIZE=thread, address or address,fuzzer
+// compiles and links our Swift targets with -sanitize=<value>, while the dependencies stay as the plain
+// build made them. A sanitizer step then recompiles only our modules, in the same scratch path, where
+// `swift build --sanitize=` would rebuild every dependency instrumented (~10 min each on 2 cores). The
+// dependencies are not checked; the toolchain's libraries (Foundation, Dispatch, XCTest) never were.
+let sanitize = Context.environment["GSD_SANITIZE"].flatMap { $0.isEmpty ? nil : $0 }
+let sanitizedCompile: [SwiftSetting] = sanitize.map { [.unsafeFlags(["-sanitize=\($0)"])] } ?? []
+// Linking with -sanitize=fuzzer would bring libFuzzer's own main: the fuzz targets link its archive
+// without one (GSD_FUZZ_RUNTIME below), everything else just the sanitizers' runtimes.
+let sanitizedLink: [LinkerSetting] = sanitize.map {
+    let runtimes = $0.split(separator: ",").filter { $0 != "fuzzer" }.joined(separator: ",")
+    return runtimes.isEmpty ? [] : [.unsafeFlags(["-sanitize=\(runtimes)"])]
+} ?? []
+
 // libFuzzer targets, one per parser family that reads outside data (Fuzz/README.md). `scripts/fuzz` builds
-// them in the AddressSanitizer build (`--sanitize=address --scratch-path .build-asan`, shared with the ASan
-// tests) with GSD_FUZZ_RUNTIME set to libFuzzer's archive without a main: then our modules get the
-// fuzzer's coverage instrumentation and the targets link libFuzzer. In other builds they are executables
+// them with GSD_SANITIZE=address,fuzzer (the fuzzer's coverage and ASan on our modules) and GSD_FUZZ_RUNTIME
+// set to libFuzzer's archive without a main, which the targets link. In other builds they are executables
 // that say how to build them and exit.
 let fuzzRuntime = Context.environment["GSD_FUZZ_RUNTIME"]
-let fuzzCoverage: [SwiftSetting] = fuzzRuntime == nil ? [] : [
-    // The fuzzer's instrumentation, when compiling only: its link step would bring libFuzzer's own main.
-    // Both sanitizers in one flag: this one replaces the build's -sanitize=address. (Not
-    // -sanitize-coverage=: the Swift driver's incremental build does not notice that flag change.)
-    .unsafeFlags(["-sanitize=address,fuzzer"]),
-]
 let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzKISS", ["TelemetryDecode"]),
     ("FuzzAX25", ["TelemetryDecode"]),
@@ -137,10 +144,12 @@ package.targets.append(
 package.targets += fuzzTargets.map {
     .executableTarget(
         name: $0.name, dependencies: $0.dependencies + ["CFuzzerDriver"], path: "Fuzz/Targets/\($0.name)",
-        swiftSettings: fuzzCoverage,
         linkerSettings: fuzzRuntime.map { [.unsafeFlags([$0]), .linkedLibrary("stdc++")] } ?? []
     )
 }
-for target in package.targets where ["TelemetryDecode", "GroundStation"].contains(target.name) {
-    target.swiftSettings = (target.swiftSettings ?? []) + fuzzCoverage
+// The C targets (the test-only dongle emulator, the fuzz driver) stay uninstrumented: the emulator library
+// is also preloaded into processes that have no sanitizer runtime (Debian's rtl_tcp).
+for target in package.targets where target.type != .system && !["RTLSDREmulator", "CFuzzerDriver"].contains(target.name) {
+    target.swiftSettings = (target.swiftSettings ?? []) + sanitizedCompile
+    target.linkerSettings = (target.linkerSettings ?? []) + sanitizedLink
 }
