@@ -124,12 +124,8 @@ extension HamlibDaemonTests {
 
         /// A short stretch of an ISS pass in real time: the rotator read back with `p` (the dummy slews at
         /// about 6°/s) and the radio read back with `f` follow the predicted track and Doppler.
-        ///
-        /// Real time needs the machine to itself: inside the parallel suite on two cores the tracker's
-        /// tasks wait behind other tests' blocking work and miss their updates. `scripts/test` runs it
-        /// alone afterwards with `GSD_REALTIME_TESTS=1`.
-        @Test(.enabled(if: ProcessInfo.processInfo.environment["GSD_REALTIME_TESTS"] == "1",
-                       "real-time test: run alone with GSD_REALTIME_TESTS=1 (scripts/test does)"))
+        /// Real time: run alone (`.realTime`).
+        @Test(.realTime)
         func rotatorAndRadioFollowThePassInRealTime() async throws {
             let rot = try HamlibDaemon("rotctld")
             defer { rot.stop() }
