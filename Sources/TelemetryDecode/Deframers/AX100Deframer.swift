@@ -58,13 +58,17 @@ public struct AX100Deframer: Deframer {
     var rsStatistics = GomSpaceDeframerStatistics()
     var completed: [GomSpaceSyncCollector.Candidate] = []
     var bits: [UInt8] = []
+    /// Sureness (|soft − 128|) of the last 17 channel symbols, oldest first: a descrambled bit is as
+    /// sure as the weakest of the three channel bits it is made of.
+    var channelReliability = [UInt8](repeating: 0, count: 17)
+    var descrambledSoft: [UInt8] = []
     var position = 0
 
     public init(_ configuration: Configuration) {
         self.configuration = configuration
         collector = GomSpaceSyncCollector(
             syncWord: Self.syncWord, maxErrors: configuration.syncErrors, detectInverted: configuration.detectInverted,
-            headerBytes: 1, maxPending: configuration.maxPendingFrames)
+            headerBytes: 1, maxPending: configuration.maxPendingFrames, keepSoftSymbols: true)
         if configuration.mode == .asmGolay {
             golay = U482CDeframer(Self.golayConfiguration(configuration))
         }
@@ -86,6 +90,7 @@ public struct AX100Deframer: Deframer {
         golay?.reset()
         collector.reset()
         descrambler.reset()
+        channelReliability = [UInt8](repeating: 0, count: 17)
         rsStatistics = GomSpaceDeframerStatistics()
         position = 0
     }
@@ -99,10 +104,11 @@ public struct AX100Deframer: Deframer {
         bits.removeAll(keepingCapacity: true)
         bits.append(contentsOf: symbols.lazy.map { $0 >= 128 ? 1 : 0 })
         bits.withUnsafeMutableBufferPointer { descrambler.process($0) }
+        softenDescrambledBits(symbols)
         completed.removeAll(keepingCapacity: true)
-        for bit in bits {
+        for (bit, soft) in zip(bits, descrambledSoft) {
             collector.push(
-                bit, at: position, statistics: &rsStatistics,
+                bit, soft: soft, at: position, statistics: &rsStatistics,
                 header: { header in
                     let length = Int(header.first ?? 0)
                     guard length >= Self.minimumLength else {
@@ -115,7 +121,8 @@ public struct AX100Deframer: Deframer {
         }
         for candidate in completed {
             do throws(GomSpaceFrameError) {
-                let body = try Self.decodeReedSolomonFrame(candidate.bytes, swapCSPHeader: configuration.swapCSPHeader)
+                let body = try Self.decodeReedSolomonFrame(
+                    candidate.bytes, softSymbols: candidate.soft, swapCSPHeader: configuration.swapCSPHeader)
                 if body.checkPassed { rsStatistics.framesPassed += 1 } else { rsStatistics.reedSolomonFailures += 1 }
                 frames.append(
                     DecodedFrame(
@@ -125,6 +132,19 @@ public struct AX100Deframer: Deframer {
                 rsStatistics.lengthRejected += 1
             }
         }
+    }
+
+    /// Soft symbols for the descrambled `bits` of `symbols` (out[n] = in[n] ^ in[n−12] ^ in[n−17]).
+    mutating func softenDescrambledBits(_ symbols: UnsafeBufferPointer<UInt8>) {
+        descrambledSoft.removeAll(keepingCapacity: true)
+        var history = channelReliability
+        history.reserveCapacity(17 + symbols.count)
+        for s in symbols { history.append(s >= 128 ? s - 128 : 127 - s) }
+        for i in 0..<symbols.count {
+            let sure = min(history[i + 17], history[i + 5], history[i])
+            descrambledSoft.append(bits[i] == 1 ? 128 + min(sure, 127) : 127 - sure)
+        }
+        channelReliability = Array(history.suffix(17))
     }
 
     /// Smallest Reed Solomon mode length byte: itself, one data byte and 32 parity bytes.
@@ -142,6 +162,14 @@ public struct AX100Deframer: Deframer {
     /// length byte, then the codeword. Extra bytes are ignored. A Reed-Solomon failure is reported in the
     /// body (with the uncorrected data); bad lengths and missing bytes throw.
     public static func decodeReedSolomonFrame(_ bytes: [UInt8], swapCSPHeader: Bool = false) throws(GomSpaceFrameError) -> Body {
+        try decodeReedSolomonFrame(bytes, softSymbols: [], swapCSPHeader: swapCSPHeader)
+    }
+
+    /// `softSymbols`: descrambled soft symbols of the bytes after the length byte (may be empty); when
+    /// Reed-Solomon fails on the hard bytes, they name the weak bytes to erase.
+    static func decodeReedSolomonFrame(
+        _ bytes: [UInt8], softSymbols: [UInt8], swapCSPHeader: Bool
+    ) throws(GomSpaceFrameError) -> Body {
         guard let first = bytes.first else { throw .truncated(expected: 1, actual: 0) }
         let length = Int(first)
         guard length >= minimumLength else { throw .lengthTooShort(length: length, minimum: minimumLength) }
@@ -153,9 +181,17 @@ public struct AX100Deframer: Deframer {
             let corrected = try GomSpaceReedSolomon.decode(&codeword)
             body = Body(bytes: Array(codeword[0..<dataCount]), correctedSymbols: corrected, checkPassed: true)
         } catch {
-            var rsError = ReedSolomonError.uncorrectable
-            if case let .reedSolomon(e) = error { rsError = e }
-            body = Body(bytes: Array(bytes[1..<(1 + dataCount)]), correctedSymbols: 0, checkPassed: false, reedSolomonError: rsError)
+            if softSymbols.count >= 8 * codeword.count,
+                let recovery = GomSpaceReedSolomon.recover(
+                    &codeword, reliability: ReedSolomonSoftErasures.byteReliability(softSymbols[0..<(8 * codeword.count)]))
+            {
+                body = Body(bytes: Array(codeword[0..<dataCount]), correctedSymbols: recovery.corrected, checkPassed: true)
+            } else {
+                var rsError = ReedSolomonError.uncorrectable
+                if case let .reedSolomon(e) = error { rsError = e }
+                body = Body(
+                    bytes: Array(bytes[1..<(1 + dataCount)]), correctedSymbols: 0, checkPassed: false, reedSolomonError: rsError)
+            }
         }
         if swapCSPHeader && body.bytes.count >= 4 { body.bytes[0..<4].reverse() }
         return body

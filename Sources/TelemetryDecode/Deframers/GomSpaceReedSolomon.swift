@@ -16,6 +16,18 @@ enum GomSpaceReedSolomon {
         }
     }
 
+    static let softErasures = ReedSolomonSoftErasures(parity: parity)
+
+    /// After `decode` failed: tries again with the least reliable bytes erased (see `ReedSolomonSoftErasures`).
+    static func recover(_ codeword: inout [UInt8], reliability: [UInt8]) -> ReedSolomonSoftErasures.Recovery? {
+        guard codeword.count > parity, codeword.count <= ReedSolomonCode.naturalLength,
+            let rs = try? ReedSolomonCCSDS(basis: .conventional, interleave: 1, virtualFill: 255 - codeword.count)
+        else { return nil }
+        return softErasures.recover(&codeword, reliability: reliability) { block, erasures in
+            try rs.decode(&block, erasures: erasures)
+        }
+    }
+
     /// `data` followed by its 32 parity bytes (1...223 data bytes).
     static func encode(_ data: [UInt8]) throws(GomSpaceFrameError) -> [UInt8] {
         guard (1...223).contains(data.count) else {

@@ -101,7 +101,8 @@ public struct U482CDeframer: Deframer {
         collector = GomSpaceSyncCollector(
             syncWord: configuration.syncWord, maxErrors: configuration.syncErrors,
             detectInverted: configuration.detectInverted, headerBytes: 3,
-            maxPending: configuration.maxPendingFrames, keepSoftSymbols: configuration.viterbi != .off)
+            maxPending: configuration.maxPendingFrames,
+            keepSoftSymbols: configuration.viterbi != .off || configuration.reedSolomon != .off)
         if configuration.viterbi != .off, let code = Self.convolutionalCode {
             viterbiDecoder = ViterbiDecoder(code: code)
         }
@@ -220,6 +221,15 @@ public struct U482CDeframer: Deframer {
                 field: field, bytes: Array(codeword[0..<dataCount]), correctedSymbols: corrected, checkPassed: true,
                 reedSolomonError: nil)
         } catch {
+            // Not Viterbi-coded: the soft symbols are the packet's own bits, so they say which bytes are weak.
+            if !configuration.viterbi.applies(flag: field.viterbi), softSymbols.count >= 8 * packet.count,
+                let recovery = GomSpaceReedSolomon.recover(
+                    &codeword, reliability: ReedSolomonSoftErasures.byteReliability(softSymbols[0..<(8 * packet.count)]))
+            {
+                return Body(
+                    field: field, bytes: Array(codeword[0..<dataCount]), correctedSymbols: recovery.corrected,
+                    checkPassed: true, reedSolomonError: nil)
+            }
             let rsError: ReedSolomonError
             if case let .reedSolomon(e) = error { rsError = e } else { rsError = .uncorrectable }
             return Body(

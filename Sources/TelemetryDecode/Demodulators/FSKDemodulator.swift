@@ -66,7 +66,7 @@ public struct FSKDemodulator: Sendable {
             resampled.removeAll(keepingCapacity: true)
             r.process(samples, into: &resampled)
             resampler = r
-            var input = resampled
+            let input = resampled
             resampled = []
             input.withUnsafeBufferPointer { demodulate($0, into: &out) }
             resampled = input

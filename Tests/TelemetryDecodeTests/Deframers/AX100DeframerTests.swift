@@ -97,6 +97,41 @@ import TestSupport
         #expect(d.statistics.reedSolomonFailures == 1)
     }
 
+    @Test func asmGolayErasesWeakBytesBeyondHardCorrection() throws {
+        let p = Self.payload(60, seed: 17)
+        let bits = try Self.asmBits([p])
+        var soft = S.softSymbols(bits)
+        let body = 20 * 8 + 32 + 24
+        // 24 wrong bytes (16 is the hard limit), each wrong through one barely-decided bit.
+        for byte in stride(from: 1, to: 92, by: 3).prefix(24) {
+            let i = body + byte * 8 + 5
+            soft[i] = bits[i] == 1 ? 118 : 138
+        }
+        var d = AX100Deframer(mode: .asmGolay)
+        let frames = S.deframe(soft, with: &d)
+        #expect(frames.map(\.bytes) == [p])
+        #expect(frames.first?.checkPassed == true)
+        #expect(frames.first?.correctedSymbols == 24)
+        // The same errors with sure bits: nothing says which bytes to erase, the frame fails.
+        for byte in stride(from: 1, to: 92, by: 3).prefix(24) { soft[body + byte * 8 + 5] = bits[body + byte * 8 + 5] == 1 ? 20 : 235 }
+        var hard = AX100Deframer(mode: .asmGolay)
+        #expect(S.deframe(soft, with: &hard).map(\.checkPassed) == [false])
+    }
+
+    @Test func reedSolomonModeErasesBytesMadeOfWeakChannelBits() throws {
+        let p = Self.payload(100, seed: 18)
+        let bits = try Self.rsBits([p])
+        var soft = S.softSymbols(bits)
+        // A weak wrong channel bit spoils up to three descrambled bytes (taps 12 and 17): 8 of them
+        // spoil ~24 bytes, more than hard decoding corrects.
+        let body = 20 * 8 + 32 + 8
+        for k in stride(from: 20, to: 1000, by: 125) { soft[body + k] = bits[body + k] == 1 ? 120 : 136 }
+        var d = AX100Deframer(mode: .reedSolomon)
+        let frames = S.deframe(soft, with: &d)
+        #expect(frames.map(\.bytes) == [p])
+        #expect((frames.first?.correctedSymbols ?? 0) > 16)
+    }
+
     @Test func reedSolomonModeCorrectsChannelErrors() throws {
         let p = Self.payload(80, seed: 8)
         var bits = try Self.rsBits([p])
