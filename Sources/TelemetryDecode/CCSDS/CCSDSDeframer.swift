@@ -307,6 +307,8 @@ public struct CCSDSDeframer: Deframer {
         return alignments[a].offset + configuration.puncturing.transmittedCount(forMotherCount: 2 * bit)
     }
 
+    static let softErasures = ReedSolomonSoftErasures(parity: ReedSolomonCCSDS.parityCount)
+
     /// Derandomises, RS-decodes and checks one synchronised frame.
     func decode(_ s: SyncMarkerSearch.SyncedFrame, alignment a: Int) -> Frame {
         let cfg = configuration
@@ -341,8 +343,17 @@ public struct CCSDSDeframer: Deframer {
                 do {
                     corrected = try rs.decode(&block)
                 } catch {
-                    failure = .reedSolomon(error)
-                    corrected = 0
+                    // One codeword with soft symbols: erase its weakest bytes and try again.
+                    if s.input == .softSymbols, cfg.interleaveDepth == 1,
+                        let recovery = Self.softErasures.recover(
+                            &block, reliability: ReedSolomonSoftErasures.byteReliability(s.symbols[...]),
+                            decode: { b, e in try rs.decode(&b, erasures: e) })
+                    {
+                        corrected = recovery.corrected
+                    } else {
+                        failure = .reedSolomon(error)
+                        corrected = 0
+                    }
                 }
             }
             bytes = block

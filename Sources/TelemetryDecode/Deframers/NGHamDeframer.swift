@@ -57,15 +57,15 @@ public struct NGHamDeframer: Deframer {
         collector = SyncWordFrameCollector(
             syncWord: UInt64(Self.syncWord), syncLength: 32, maxErrors: configuration.syncErrors,
             detectInverted: configuration.detectInverted, frameBits: 8 * (3 + 255), headerBits: 24,
-            maxPending: configuration.maxPending)
+            maxPending: configuration.maxPending, keepSoftSymbols: true)
     }
 
     public mutating func process(_ symbols: UnsafeBufferPointer<UInt8>, into frames: inout [DecodedFrame]) {
         for s in symbols {
             position += 1
-            collector.push(s >= 128 ? 1 : 0, at: position, length: Self.candidateBits, completed: &completed)
+            collector.push(s >= 128 ? 1 : 0, soft: s, at: position, length: Self.candidateBits, completed: &completed)
             guard !completed.isEmpty else { continue }
-            for c in completed { emit(SyncWordFrameCollector.pack(c.bits), into: &frames) }
+            for c in completed { emit(SyncWordFrameCollector.pack(c.bits), reliability: c.byteReliability(fromBit: 24), into: &frames) }
             completed.removeAll(keepingCapacity: true)
         }
     }
@@ -86,8 +86,8 @@ public struct NGHamDeframer: Deframer {
         return best?.index
     }
 
-    mutating func emit(_ bytes: [UInt8], into frames: inout [DecodedFrame]) {
-        guard bytes.count > 3, let frame = Self.decodeCodeword(Array(bytes[3...])) else { return }
+    mutating func emit(_ bytes: [UInt8], reliability: [UInt8], into frames: inout [DecodedFrame]) {
+        guard bytes.count > 3, let frame = Self.decodeCodeword(Array(bytes[3...]), reliability: reliability) else { return }
         if recent.isRepeat(frame.bytes, at: position, window: 8 * 300) { return }
         frames.append(
             DecodedFrame(
@@ -96,8 +96,9 @@ public struct NGHamDeframer: Deframer {
     }
 
     /// Descrambles and decodes one received codeword (47...255 bytes as sent); nil unless the CRC holds.
-    /// The output is the header byte followed by the payload.
-    public static func decodeCodeword(_ received: [UInt8]) -> (bytes: [UInt8], corrected: Int)? {
+    /// The output is the header byte followed by the payload. `reliability` (each byte's sureness,
+    /// optional) names the bytes to erase when hard decoding fails.
+    public static func decodeCodeword(_ received: [UInt8], reliability: [UInt8] = []) -> (bytes: [UInt8], corrected: Int)? {
         guard let size = codewordSizes.firstIndex(of: received.count) else { return nil }
         let parity = paritySizes[size]
         var block = CCSDSRandomizer.applied(to: received)
@@ -108,6 +109,12 @@ public struct NGHamDeframer: Deframer {
                 corrected = try rs.decode(&block)
             } catch {
                 block = raw
+                if reliability.count >= received.count,
+                    let recovery = ReedSolomonSoftErasures(parity: parity).recover(
+                        &block, reliability: Array(reliability[0..<received.count]), code: rs)
+                {
+                    corrected = recovery.corrected
+                }
             }
         }
         if let frame = checkedPayload(Array(block[0..<(received.count - parity)])) { return (frame, corrected) }

@@ -140,6 +140,12 @@ struct SyncWordFrameCollector: Sendable {
 }
 
 extension SyncWordFrameCollector.Candidate {
+    /// Sureness of each whole byte from bit `from` on (`ReedSolomonSoftErasures.byteReliability`); empty
+    /// without soft symbols.
+    func byteReliability(fromBit from: Int = 0) -> [UInt8] {
+        soft.count > from ? ReedSolomonSoftErasures.byteReliability(soft[from...]) : []
+    }
+
     /// Soft repair of a candidate whose check failed: flips one or two of the `candidates` least reliable
     /// bits from bit `from` on and returns the frame when exactly one pattern makes `decode` pass its
     /// check (`correctedSymbols` = bits flipped); nil when none or several do. Needs the soft symbols.

@@ -44,7 +44,8 @@ public struct TT64Deframer: Deframer {
         self.configuration = configuration
         collector = SyncWordFrameCollector(
             syncWord: UInt64(Self.syncWord), syncLength: 16, maxErrors: configuration.syncErrors,
-            detectInverted: configuration.detectInverted, frameBits: 8 * Self.blockLength, maxPending: configuration.maxPending)
+            detectInverted: configuration.detectInverted, frameBits: 8 * Self.blockLength, maxPending: configuration.maxPending,
+            keepSoftSymbols: true)
     }
 
     public var framing: String { configuration.framing }
@@ -58,15 +59,17 @@ public struct TT64Deframer: Deframer {
     public mutating func process(_ symbols: UnsafeBufferPointer<UInt8>, into frames: inout [DecodedFrame]) {
         for s in symbols {
             position += 1
-            collector.push(s >= 128 ? 1 : 0, at: position, completed: &completed)
+            collector.push(s >= 128 ? 1 : 0, soft: s, at: position, completed: &completed)
             guard !completed.isEmpty else { continue }
-            for c in completed { emit(SyncWordFrameCollector.pack(c.bits), syncErrors: c.syncErrors, into: &frames) }
+            for c in completed {
+                emit(SyncWordFrameCollector.pack(c.bits), reliability: c.byteReliability(), syncErrors: c.syncErrors, into: &frames)
+            }
             completed.removeAll(keepingCapacity: true)
         }
     }
 
-    mutating func emit(_ block: [UInt8], syncErrors: Int, into frames: inout [DecodedFrame]) {
-        guard let body = Self.decodeBlock(block) else { return }
+    mutating func emit(_ block: [UInt8], reliability: [UInt8], syncErrors: Int, into frames: inout [DecodedFrame]) {
+        guard let body = Self.decodeBlock(block, reliability: reliability) else { return }
         if !body.checkPassed && syncErrors > 0 { return }
         if body.checkPassed, recent.isRepeat(body.bytes, at: position, window: 16 * Self.blockLength) { return }
         frames.append(
@@ -75,8 +78,11 @@ public struct TT64Deframer: Deframer {
                 correctedSymbols: body.corrected, symbolPosition: position))
     }
 
-    /// Decodes a 64-byte block: RS, then CRC. nil when the block has the wrong size.
-    public static func decodeBlock(_ block: [UInt8]) -> (bytes: [UInt8], checkPassed: Bool, corrected: Int)? {
+    static let softErasures = ReedSolomonSoftErasures(parity: 16)
+
+    /// Decodes a 64-byte block: RS (when hard decoding fails, again with the weakest bytes erased if
+    /// `reliability` gives each byte's sureness), then CRC. nil when the block has the wrong size.
+    public static func decodeBlock(_ block: [UInt8], reliability: [UInt8] = []) -> (bytes: [UInt8], checkPassed: Bool, corrected: Int)? {
         guard block.count == blockLength, let rs = reedSolomon else { return nil }
         var codeword = block
         var corrected = 0
@@ -84,8 +90,14 @@ public struct TT64Deframer: Deframer {
         do throws(ReedSolomonError) {
             corrected = try rs.decode(&codeword)
         } catch {
-            rsPassed = false
             codeword = block
+            if reliability.count >= blockLength,
+                let recovery = softErasures.recover(&codeword, reliability: Array(reliability[0..<blockLength]), code: rs)
+            {
+                corrected = recovery.corrected
+            } else {
+                rsPassed = false
+            }
         }
         let data = Array(codeword[0..<dataLength])
         let crcPassed = crc16ARC(data) == 0

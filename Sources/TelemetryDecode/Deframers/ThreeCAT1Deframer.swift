@@ -4,8 +4,9 @@
 /// (corrected), as gr-satellites' `decode_rs_general(0x11d, 1, 1, 32)`.
 ///
 /// The sync word is searched with up to `syncErrors` bit errors in both polarities; an inverted hit
-/// inverts the block that follows. `checkPassed` = RS decoding succeeded; `correctedSymbols` = bytes
-/// corrected. A block RS cannot decode is reported as failed, with the uncorrected data.
+/// inverts the block that follows. `checkPassed` = RS decoding succeeded (on the hard bytes, or with the
+/// weakest bytes erased: `ReedSolomonSoftErasures`); `correctedSymbols` = bytes corrected. A block RS
+/// cannot decode is reported as failed, with the uncorrected data.
 public struct ThreeCAT1Deframer: Deframer {
     public static let syncWord: UInt32 = 0xD391_D391
     public static let framingName = "3CAT-1"
@@ -27,7 +28,7 @@ public struct ThreeCAT1Deframer: Deframer {
         self.syncErrors = syncErrors
         collector = SyncWordFrameCollector(
             syncWord: UInt64(Self.syncWord), syncLength: 32, maxErrors: syncErrors, detectInverted: detectInverted,
-            frameBits: 8 * Self.blockLength)
+            frameBits: 8 * Self.blockLength, keepSoftSymbols: true)
     }
 
     public mutating func reset() {
@@ -38,16 +39,21 @@ public struct ThreeCAT1Deframer: Deframer {
     public mutating func process(_ symbols: UnsafeBufferPointer<UInt8>, into frames: inout [DecodedFrame]) {
         completed.removeAll(keepingCapacity: true)
         for s in symbols {
-            collector.push(s >= 128 ? 1 : 0, at: position, completed: &completed)
+            collector.push(s >= 128 ? 1 : 0, soft: s, at: position, completed: &completed)
             position += 1
         }
         for c in completed {
-            if let frame = Self.decode(SyncWordFrameCollector.pack(c.bits), end: c.end) { frames.append(frame) }
+            if let frame = Self.decode(SyncWordFrameCollector.pack(c.bits), reliability: c.byteReliability(), end: c.end) {
+                frames.append(frame)
+            }
         }
     }
 
-    /// Decodes the 255 (whitened) bytes after the sync word; nil when there are fewer.
-    public static func decode(_ whitened: [UInt8], end: Int = 0) -> DecodedFrame? {
+    static let softErasures = ReedSolomonSoftErasures(parity: 32)
+
+    /// Decodes the 255 (whitened) bytes after the sync word; nil when there are fewer. `reliability`
+    /// (per byte, optional) names the bytes to erase when hard decoding fails.
+    public static func decode(_ whitened: [UInt8], reliability: [UInt8] = [], end: Int = 0) -> DecodedFrame? {
         guard whitened.count >= blockLength, let code else { return nil }
         var block = Array(whitened[0..<blockLength])
         CC11xxCoding.dewhiten(&block)
@@ -58,6 +64,13 @@ public struct ThreeCAT1Deframer: Deframer {
                 bytes: Array(block[0..<dataLength]), framing: framingName, checkPassed: true,
                 correctedSymbols: corrected, symbolPosition: end)
         } catch {
+            if reliability.count >= blockLength,
+                let recovery = softErasures.recover(&block, reliability: Array(reliability[0..<blockLength]), code: code)
+            {
+                return DecodedFrame(
+                    bytes: Array(block[0..<dataLength]), framing: framingName, checkPassed: true,
+                    correctedSymbols: recovery.corrected, symbolPosition: end)
+            }
             return DecodedFrame(bytes: received, framing: framingName, checkPassed: false, symbolPosition: end)
         }
     }

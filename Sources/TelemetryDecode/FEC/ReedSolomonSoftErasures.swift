@@ -88,6 +88,11 @@ public struct ReedSolomonSoftErasures: Sendable {
         return nil
     }
 
+    /// `recover` with `code`'s own decoder.
+    public func recover(_ block: inout [UInt8], reliability: [UInt8], code: ReedSolomonCode) -> Recovery? {
+        recover(&block, reliability: reliability) { b, e in try code.decode(&b, erasures: e) }
+    }
+
     /// Per-byte reliability of hard bytes made from `soft` (8 soft symbols per byte, MSB first, 0 = strong 0,
     /// 255 = strong 1): the distance from 128 of the byte's weakest bit.
     public static func byteReliability(_ soft: ArraySlice<UInt8>) -> [UInt8] {

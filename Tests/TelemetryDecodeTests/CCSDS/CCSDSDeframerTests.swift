@@ -157,6 +157,21 @@ import TestSupport
         #expect(deframer.statistics.framesPassed == 3)
     }
 
+    @Test func weakWrongBytesAreErasedBeyondHardCorrection() throws {
+        var c = Self.cases[0]  // RS dual I=1, soft symbols
+        c.byteErrors = 0
+        var (symbols, frames) = try Self.stream(c, count: 2, seed: 12)
+        // 24 bytes of the first codeword wrong (16 is the hard limit), each through one barely-decided
+        // symbol: 91 filler bits and the 32-bit marker come first.
+        for byte in stride(from: 3, to: 255, by: 10).prefix(24) {
+            let i = 91 + 32 + 8 * byte + 4
+            symbols[i] = symbols[i] >= 128 ? 118 : 138
+        }
+        let good = try Self.decode(c.config, symbols, chunk: 0).frames.filter(\.checkPassed)
+        #expect(good.map(\.bytes) == frames)
+        #expect(good.first?.correctedSymbols == 24)
+    }
+
     @Test func badFECFIsAFailure() throws {
         let c = Self.cases[3]  // no RS, FECF
         var (symbols, frames) = try Self.stream(c, count: 3, seed: 3)

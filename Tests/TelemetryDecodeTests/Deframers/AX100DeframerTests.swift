@@ -100,34 +100,27 @@ import TestSupport
     @Test func asmGolayErasesWeakBytesBeyondHardCorrection() throws {
         let p = Self.payload(60, seed: 17)
         let bits = try Self.asmBits([p])
-        var soft = S.softSymbols(bits)
         let body = 20 * 8 + 32 + 24
         // 24 wrong bytes (16 is the hard limit), each wrong through one barely-decided bit.
-        for byte in stride(from: 1, to: 92, by: 3).prefix(24) {
-            let i = body + byte * 8 + 5
-            soft[i] = bits[i] == 1 ? 118 : 138
-        }
+        let wrong = stride(from: 1, to: 92, by: 3).prefix(24).map { body + $0 * 8 + 5 }
         var d = AX100Deframer(mode: .asmGolay)
-        let frames = S.deframe(soft, with: &d)
+        let frames = S.deframe(S.softSymbols(bits, wrong: wrong), with: &d)
         #expect(frames.map(\.bytes) == [p])
         #expect(frames.first?.checkPassed == true)
         #expect(frames.first?.correctedSymbols == 24)
         // The same errors with sure bits: nothing says which bytes to erase, the frame fails.
-        for byte in stride(from: 1, to: 92, by: 3).prefix(24) { soft[body + byte * 8 + 5] = bits[body + byte * 8 + 5] == 1 ? 20 : 235 }
         var hard = AX100Deframer(mode: .asmGolay)
-        #expect(S.deframe(soft, with: &hard).map(\.checkPassed) == [false])
+        #expect(S.deframe(S.softSymbols(bits, wrong: wrong, sure: true), with: &hard).map(\.checkPassed) == [false])
     }
 
     @Test func reedSolomonModeErasesBytesMadeOfWeakChannelBits() throws {
         let p = Self.payload(100, seed: 18)
         let bits = try Self.rsBits([p])
-        var soft = S.softSymbols(bits)
         // A weak wrong channel bit spoils up to three descrambled bytes (taps 12 and 17): 8 of them
         // spoil ~24 bytes, more than hard decoding corrects.
         let body = 20 * 8 + 32 + 8
-        for k in stride(from: 20, to: 1000, by: 125) { soft[body + k] = bits[body + k] == 1 ? 120 : 136 }
         var d = AX100Deframer(mode: .reedSolomon)
-        let frames = S.deframe(soft, with: &d)
+        let frames = S.deframe(S.softSymbols(bits, wrong: stride(from: body + 20, to: body + 1000, by: 125)), with: &d)
         #expect(frames.map(\.bytes) == [p])
         #expect((frames.first?.correctedSymbols ?? 0) > 16)
     }

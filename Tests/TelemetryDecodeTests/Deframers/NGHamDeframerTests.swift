@@ -45,6 +45,21 @@ import TestSupport
         #expect(out.isEmpty)
     }
 
+    @Test func weakWrongBytesBeyondHardCorrectionAreErased() throws {
+        let payload = (0..<150).map { UInt8(truncatingIfNeeded: $0 * 3 + 2) }
+        let coded = try #require(NGHamDeframer.encode(payload: payload))
+        let bits = DeframerTestSupport.bits([0xAA, 0xAA]) + DeframerTestSupport.bits(NGHamDeframer.syncWord)
+            + DeframerTestSupport.bits(coded) + DeframerTestSupport.bits([0x55])
+        // 24 codeword bytes wrong (32 parity bytes: 16 is the hard limit), each through one weak bit.
+        let wrong = stride(from: 5, to: coded.count - 3, by: 7).prefix(24).map { 16 + 32 + 24 + 8 * $0 + 1 }
+        var d = NGHamDeframer()
+        let out = DeframerTestSupport.deframe(DeframerTestSupport.softSymbols(bits, wrong: wrong), with: &d)
+        #expect(out.map(\.bytes) == [[UInt8(NGHamPadding.padding(for: payload.count))] + payload])
+        #expect(out.first?.correctedSymbols == 24)
+        var sure = NGHamDeframer()
+        #expect(DeframerTestSupport.deframe(DeframerTestSupport.softSymbols(bits, wrong: wrong, sure: true), with: &sure).isEmpty)
+    }
+
     @Test func randomInput() {
         var rng = SplitMix64(seed: 23)
         let symbols = (0..<1_000_000).map { _ in UInt8(truncatingIfNeeded: rng.next()) }

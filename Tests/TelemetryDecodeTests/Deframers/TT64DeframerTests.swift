@@ -44,6 +44,21 @@ import TestSupport
         #expect(!out.contains { $0.checkPassed && $0.bytes != frames[0] })
     }
 
+    @Test func weakWrongBytesBeyondHardCorrectionAreErased() {
+        let frame = (0..<46).map { UInt8(truncatingIfNeeded: $0 * 5 + 1) }
+        let bits = (0..<16).reversed().map { UInt8((TT64Deframer.syncWord >> UInt16($0)) & 1) }
+            + DeframerTestSupport.bits(TT64Deframer.encodeBlock(frame)) + [0, 1, 0, 1]
+        // 10 bytes wrong (8 is the hard limit), each through one barely-decided bit.
+        let wrong = stride(from: 1, to: 64, by: 6).prefix(10).map { 16 + 8 * $0 + 2 }
+        var d = TT64Deframer()
+        let out = DeframerTestSupport.deframe(DeframerTestSupport.softSymbols(bits, wrong: wrong), with: &d)
+        #expect(out.filter(\.checkPassed).map(\.bytes) == [frame])
+        #expect(out.first?.correctedSymbols == 10)
+        var sure = TT64Deframer()
+        let refused = DeframerTestSupport.deframe(DeframerTestSupport.softSymbols(bits, wrong: wrong, sure: true), with: &sure)
+        #expect(refused.filter(\.checkPassed).isEmpty)
+    }
+
     @Test func randomInput() {
         var rng = SplitMix64(seed: 13)
         let symbols = (0..<500_000).map { _ in UInt8(truncatingIfNeeded: rng.next()) }

@@ -46,4 +46,18 @@ import TestSupport
         #expect(frames.filter(\.checkPassed).map(\.bytes) == [payload])
         #expect(frames.first?.correctedSymbols == 15)
     }
+
+    @Test func weakWrongBytesBeyondHardCorrectionAreErased() throws {
+        let payload: [UInt8] = (0..<223).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
+        let block = try #require(ThreeCAT1Deframer.encode(payload))
+        let bits = DeframerTestSupport.bits(ThreeCAT1Deframer.syncWord) + DeframerTestSupport.bits(block) + DeframerTestSupport.bits([0, 0])
+        // 24 bytes wrong (16 is the hard limit), each through one barely-decided bit.
+        let wrong = stride(from: 2, to: 255, by: 10).prefix(24).map { 32 + 8 * $0 + 6 }
+        var d = ThreeCAT1Deframer()
+        let frames = DeframerTestSupport.deframe(DeframerTestSupport.softSymbols(bits, wrong: wrong), with: &d)
+        #expect(frames.filter(\.checkPassed).map(\.bytes) == [payload])
+        #expect(frames.first?.correctedSymbols == 24)
+        var sure = ThreeCAT1Deframer()
+        #expect(DeframerTestSupport.deframe(DeframerTestSupport.softSymbols(bits, wrong: wrong, sure: true), with: &sure).map(\.checkPassed) == [false])
+    }
 }

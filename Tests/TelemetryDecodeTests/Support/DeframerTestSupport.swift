@@ -23,6 +23,14 @@ enum DeframerTestSupport {
         bits.map { ($0 & 1 == 1) != inverted ? 235 : 20 }
     }
 
+    /// Strong soft symbols for `bits`, except that the bits at `weakWrong` arrive wrong, barely (118 for
+    /// a sent 1, 138 for a sent 0), or, with `sure`, wrong and strong.
+    static func softSymbols(_ bits: [UInt8], wrong weakWrong: some Sequence<Int>, sure: Bool = false) -> [UInt8] {
+        var soft = softSymbols(bits)
+        for i in weakWrong { soft[i] = bits[i] & 1 == 1 ? (sure ? 20 : 118) : (sure ? 235 : 138) }
+        return soft
+    }
+
     /// Runs soft symbols through a deframer in chunks of `chunk`.
     static func deframe<D: Deframer>(_ symbols: [UInt8], with deframer: inout D, chunk: Int = 1000) -> [DecodedFrame] {
         var frames: [DecodedFrame] = []
