@@ -16,7 +16,8 @@ public enum NoiseTrial {
     }
 
     /// One representative transmitter per framing gsd knows (two where a parameter changes the
-    /// decoder: SMOG-P RA frame sizes, CCSDS with FSK and BPSK).
+    /// decoder: SMOG-P RA frame sizes, CCSDS with FSK and BPSK, CCSDS RS interleaved and as one codeword,
+    /// which gets soft erasures).
     public static let transmitters: [TransmitterSpec] = [
         spec(.ax25, .afsk, baud: 1200) { $0.afCarrier = 1700; $0.deviation = 500 },
         spec(.ax25G3RUH, baud: 9600),
@@ -24,6 +25,7 @@ public enum NoiseTrial {
         spec(.ax100ReedSolomon, baud: 4800),
         spec(.u482c, baud: 9600),
         spec(.ccsdsReedSolomon, baud: 9600, frameSize: 1115) { $0.rsBasis = "dual"; $0.rsInterleaving = 5 },
+        spec(.ccsdsReedSolomon, baud: 9600, frameSize: 223) { $0.rsBasis = "dual" },
         spec(.ccsdsConcatenated, baud: 9600, frameSize: 223) { $0.rsBasis = "dual"; $0.convolutional = "NASA-DSN" },
         spec(.ccsdsConcatenated, .bpsk, baud: 1200, frameSize: 223) { $0.rsBasis = "conventional" },
         spec(.ao40FEC, .dbpsk, baud: 1200),
