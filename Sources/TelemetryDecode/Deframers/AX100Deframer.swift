@@ -181,10 +181,7 @@ public struct AX100Deframer: Deframer {
             let corrected = try GomSpaceReedSolomon.decode(&codeword)
             body = Body(bytes: Array(codeword[0..<dataCount]), correctedSymbols: corrected, checkPassed: true)
         } catch {
-            if softSymbols.count >= 8 * codeword.count,
-                let recovery = GomSpaceReedSolomon.recover(
-                    &codeword, reliability: ReedSolomonSoftErasures.byteReliability(softSymbols[0..<(8 * codeword.count)]))
-            {
+            if let recovery = GomSpaceReedSolomon.recover(&codeword, softSymbols: softSymbols) {
                 body = Body(bytes: Array(codeword[0..<dataCount]), correctedSymbols: recovery.corrected, checkPassed: true)
             } else {
                 var rsError = ReedSolomonError.uncorrectable

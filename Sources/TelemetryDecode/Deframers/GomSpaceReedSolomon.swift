@@ -19,10 +19,13 @@ enum GomSpaceReedSolomon {
     static let softErasures = ReedSolomonSoftErasures(parity: parity)
 
     /// After `decode` failed: tries again with the least reliable bytes erased (see `ReedSolomonSoftErasures`).
-    static func recover(_ codeword: inout [UInt8], reliability: [UInt8]) -> ReedSolomonSoftErasures.Recovery? {
+    /// `softSymbols`: the codeword's own bits (8 per byte, MSB first); nil when there are too few.
+    static func recover(_ codeword: inout [UInt8], softSymbols: [UInt8]) -> ReedSolomonSoftErasures.Recovery? {
         guard codeword.count > parity, codeword.count <= ReedSolomonCode.naturalLength,
+            softSymbols.count >= 8 * codeword.count,
             let rs = try? ReedSolomonCCSDS(basis: .conventional, interleave: 1, virtualFill: 255 - codeword.count)
         else { return nil }
+        let reliability = ReedSolomonSoftErasures.byteReliability(softSymbols[0..<(8 * codeword.count)])
         return softErasures.recover(&codeword, reliability: reliability) { block, erasures in
             try rs.decode(&block, erasures: erasures)
         }

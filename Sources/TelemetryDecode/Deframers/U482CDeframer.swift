@@ -222,9 +222,8 @@ public struct U482CDeframer: Deframer {
                 reedSolomonError: nil)
         } catch {
             // Not Viterbi-coded: the soft symbols are the packet's own bits, so they say which bytes are weak.
-            if !configuration.viterbi.applies(flag: field.viterbi), softSymbols.count >= 8 * packet.count,
-                let recovery = GomSpaceReedSolomon.recover(
-                    &codeword, reliability: ReedSolomonSoftErasures.byteReliability(softSymbols[0..<(8 * packet.count)]))
+            if !configuration.viterbi.applies(flag: field.viterbi),
+                let recovery = GomSpaceReedSolomon.recover(&codeword, softSymbols: softSymbols)
             {
                 return Body(
                     field: field, bytes: Array(codeword[0..<dataCount]), correctedSymbols: recovery.corrected,
