@@ -7,13 +7,16 @@ import Testing
 /// with something that is not rtl_tcp. The pass fails with a message naming the endpoint and the problem,
 /// is closed in the store, and the daemon goes on (here: finishes its schedule) instead of hanging.
 @Suite(.timeLimit(.minutes(6))) struct DaemonLiveSourceFaultTests {
-    /// Places a pass 40 s out and runs the daemon until its schedule is done. On a machine so loaded that the
-    /// daemon predicted only after that pass had ended (an empty schedule, no problem), it is placed again.
+    /// Places a pass 40 s out and runs the daemon until its schedule is done; placed again (up to 3 times)
+    /// when a loaded machine made the daemon miss it.
     static func runPass(port: UInt16) async throws -> (GroundStationDaemon, SQLitePassStore, DaemonScratch) {
         for attempt in 1...3 {
             let run = try await runPassOnce(port: port)
             let schedule = await run.0.state.schedule, problems = await run.0.state.scheduleProblems
-            let missed = schedule.isEmpty && problems.isEmpty
+            // Starved by a parallel suite, the daemon may predict the pass too late (nothing placed) or start
+            // it too late ("missed: LOS passed…"); neither is the fault under test.
+            let missed = (schedule.isEmpty && problems.isEmpty)
+                || schedule.contains { $0.note?.hasPrefix("missed:") == true }
             if !missed || attempt == 3 { return run }
             try await run.1.close()
             run.2.remove()
