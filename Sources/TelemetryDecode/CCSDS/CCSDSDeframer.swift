@@ -343,13 +343,19 @@ public struct CCSDSDeframer: Deframer {
                 do {
                     corrected = try rs.decode(&block)
                 } catch {
-                    // One codeword with soft symbols: erase its weakest bytes and try again.
-                    if s.input == .softSymbols, cfg.interleaveDepth == 1,
+                    // Soft symbols: erase the weakest bytes (codeword by codeword) and try again.
+                    let reliability = s.input == .softSymbols ? ReedSolomonSoftErasures.byteReliability(s.symbols[...]) : []
+                    if cfg.interleaveDepth == 1,
                         let recovery = Self.softErasures.recover(
-                            &block, reliability: ReedSolomonSoftErasures.byteReliability(s.symbols[...]),
-                            decode: { b, e in try rs.decode(&b, erasures: e) })
+                            &block, reliability: reliability, decode: { b, e in try rs.decode(&b, erasures: e) })
                     {
                         corrected = recovery.corrected
+                    } else if cfg.interleaveDepth > 1,
+                        let c = Self.softErasures.recoverInterleaved(
+                            &block, reliability: reliability, depth: cfg.interleaveDepth,
+                            decodeEach: { b, e in try rs.decodeEach(&b, erasures: e) })
+                    {
+                        corrected = c
                     } else {
                         failure = .reedSolomon(error)
                         corrected = 0

@@ -1,6 +1,7 @@
 /// Decodes one AO-40 FEC frame from its channel soft symbols (0 = strong 0, 255 = strong 1), starting
-/// at the first sync symbol: deinterleave, soft Viterbi (zero tail), CCSDS descrambling, Reed-Solomon,
-/// and the CRC-16/ARC when the format has one. Keeps its buffers between frames.
+/// at the first sync symbol: deinterleave, soft Viterbi (zero tail), CCSDS descrambling, Reed-Solomon
+/// (retried with the weakest bytes erased, from the soft Viterbi output, when it fails), and the
+/// CRC-16/ARC when the format has one. Keeps its buffers between frames.
 public struct AO40FECFrameDecoder: Sendable {
     /// A decoded frame.
     public struct Body: Sendable, Hashable {
@@ -23,6 +24,9 @@ public struct AO40FECFrameDecoder: Sendable {
     let positions: [Int32]
     let rs: ReedSolomonInterleaver
     var viterbi: ViterbiDecoder
+    /// Soft bit decisions, only for frames whose hard Reed-Solomon decoding failed.
+    var softOutput: MaxLogMAPDecoder
+    static let softErasures = ReedSolomonSoftErasures(parity: ReedSolomonCCSDS.parityCount)
     var encoded: [UInt8]
     var bits: [UInt8]
 
@@ -36,6 +40,7 @@ public struct AO40FECFrameDecoder: Sendable {
             throw .reedSolomon(error)
         }
         viterbi = ViterbiDecoder(code: code)
+        softOutput = MaxLogMAPDecoder(code: code)
         encoded = [UInt8](repeating: 128, count: format.encodedSymbols)
         bits = [UInt8](repeating: 0, count: format.encodedSymbols / 2)
     }
@@ -76,7 +81,17 @@ public struct AO40FECFrameDecoder: Sendable {
             body.correctedSymbols = try rs.decode(&block)
             body.checkPassed = true
         } catch {
-            body.reedSolomonError = error
+            // Erase the bytes the soft Viterbi output marks as weakest, codeword by codeword.
+            if let soft = try? softOutput.decode(encoded, termination: .zeroTail),
+                let corrected = Self.softErasures.recoverInterleaved(
+                    &block, reliability: ReedSolomonSoftErasures.byteReliability(soft[...]), depth: rs.depth,
+                    decodeEach: { b, e in try rs.decodeEach(&b, erasures: e) })
+            {
+                body.correctedSymbols = corrected
+                body.checkPassed = true
+            } else {
+                body.reedSolomonError = error
+            }
         }
         body.bytes = Array(block[0..<rs.dataLength])
         if body.checkPassed && format.crc16ARC && !AO40FECFormat.crcMatches(body.bytes) {

@@ -189,6 +189,8 @@ public struct U482CDeframer: Deframer {
         try validate(field, configuration: configuration)
         guard bytes.count >= 3 + field.length else { throw .truncated(expected: 3 + field.length, actual: bytes.count) }
         var packet = Array(bytes[3..<(3 + field.length)])
+        // The channel symbols of a Viterbi-coded packet, kept for soft decisions should RS fail.
+        var codedSymbols: [UInt8] = []
         if configuration.viterbi.applies(flag: field.viterbi) {
             // length / 2 − 1 data bytes, plus the 6 tail bits that end in state 0.
             let dataBytes = field.length / 2 - 1
@@ -206,6 +208,7 @@ public struct U482CDeframer: Deframer {
                 decoded.count == dataBytes
             else { throw .viterbiUnsupported }
             packet = decoded
+            codedSymbols = Array(symbols[0..<symbolCount])
         }
         if configuration.scrambler.applies(flag: field.scrambled) {
             CCSDSRandomizer.apply(to: &packet)
@@ -221,10 +224,14 @@ public struct U482CDeframer: Deframer {
                 field: field, bytes: Array(codeword[0..<dataCount]), correctedSymbols: corrected, checkPassed: true,
                 reedSolomonError: nil)
         } catch {
-            // Not Viterbi-coded: the soft symbols are the packet's own bits, so they say which bytes are weak.
-            if !configuration.viterbi.applies(flag: field.viterbi),
-                let recovery = GomSpaceReedSolomon.recover(&codeword, softSymbols: softSymbols)
-            {
+            // Which bytes are weak: not Viterbi-coded, the soft symbols are the packet's own bits; coded, the
+            // soft Viterbi output says.
+            var softBits = softSymbols
+            if !codedSymbols.isEmpty, let code = convolutionalCode {
+                var map = MaxLogMAPDecoder(code: code)
+                softBits = (try? map.decode(codedSymbols, termination: .zeroTail)) ?? []
+            }
+            if let recovery = GomSpaceReedSolomon.recover(&codeword, softSymbols: softBits) {
                 return Body(
                     field: field, bytes: Array(codeword[0..<dataCount]), correctedSymbols: recovery.corrected,
                     checkPassed: true, reedSolomonError: nil)

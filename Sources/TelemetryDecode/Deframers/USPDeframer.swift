@@ -11,7 +11,9 @@
 /// The PLS is decided by soft correlation with both code words. The data field starts with a 4-byte
 /// header, two bytes (`08 FF` in the published signals) and the packet length, little-endian; the packet
 /// (an AX.25 frame) follows, then filler. The output is the packet. Only frames whose Reed-Solomon
-/// decoding succeeded and whose length fits are reported (a sync look-alike in noise is not).
+/// decoding succeeded and whose length fits are reported (a sync look-alike in noise is not). When hard
+/// Reed-Solomon decoding fails, the bytes the soft Viterbi output marks as weakest are erased
+/// (`MaxLogMAPDecoder`, `ReedSolomonSoftErasures`).
 public struct USPDeframer: Deframer {
     public static let syncWord: UInt64 = 0x5072_F64B_2D90_B1F5
     /// The PLS scrambling sequence; PLS code 0 is sent as this, code 1 as this XOR 0x5555….
@@ -47,6 +49,8 @@ public struct USPDeframer: Deframer {
     var position = 0
     var pending: [Pending] = []
     var viterbi = ViterbiDecoder(code: .ccsds)
+    /// Soft bit decisions, only for frames whose hard Reed-Solomon decoding failed.
+    var softOutput = MaxLogMAPDecoder(code: .ccsds)
     var recent: [(bytes: [UInt8], position: Int)] = []
 
     public init(_ configuration: Configuration = Configuration()) {
@@ -117,7 +121,19 @@ public struct USPDeframer: Deframer {
         CCSDSRandomizer.apply(to: &block)
         guard let rs = try? ReedSolomonCCSDS(basis: .dual, interleave: 1, virtualFill: 255 - n) else { return nil }
         let corrected: Int
-        do { corrected = try rs.decode(&block) } catch { return (Array(block.prefix(n - Self.parityLength)), false, 0) }
+        do {
+            corrected = try rs.decode(&block)
+        } catch {
+            // The soft Viterbi output says which bytes are weak: erase them and try again.
+            guard let soft = try? softOutput.decode(coded, termination: .open),
+                let recovery = Self.softErasures.recover(
+                    &block, reliability: ReedSolomonSoftErasures.byteReliability(soft[...]),
+                    decode: { b, e in try rs.decode(&b, erasures: e) })
+            else { return (Array(block.prefix(n - Self.parityLength)), false, 0) }
+            corrected = recovery.corrected
+        }
         return (Array(block.prefix(n - Self.parityLength)), true, corrected)
     }
+
+    static let softErasures = ReedSolomonSoftErasures(parity: parityLength)
 }

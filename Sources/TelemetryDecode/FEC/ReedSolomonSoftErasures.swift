@@ -62,10 +62,21 @@ public struct ReedSolomonSoftErasures: Sendable {
         _ block: inout [UInt8], reliability: [UInt8],
         decode: (inout [UInt8], [Int]) throws -> Int
     ) -> Recovery? {
-        let n = block.count
-        guard reliability.count == n, n > parity else { return nil }
+        recover(&block, reliability: reliability, positions: Array(block.indices), decode: decode)
+    }
+
+    /// The same for the codeword at `positions` of `block` (one codeword of an interleaved block): only
+    /// those bytes are erased and counted; `decode` must throw unless that codeword decodes.
+    public func recover(
+        _ block: inout [UInt8], reliability: [UInt8], positions: [Int],
+        decode: (inout [UInt8], [Int]) throws -> Int
+    ) -> Recovery? {
+        let n = positions.count
+        guard reliability.count == block.count, n > parity, positions.allSatisfy({ block.indices.contains($0) }) else {
+            return nil
+        }
         // Stable order: least reliable first, earlier byte first among equals.
-        let order = (0..<n).sorted { (reliability[$0], $0) < (reliability[$1], $1) }
+        let order = positions.sorted { (reliability[$0], $0) < (reliability[$1], $1) }
         // Only bytes weaker than the typical byte are erased: where the soft symbols carry no information
         // (all equally sure), erasing would be guessing.
         let median = reliability[order[n / 2]]
@@ -77,7 +88,7 @@ public struct ReedSolomonSoftErasures: Sendable {
             guard (try? decode(&trial, erased)) != nil else { continue }
             let isErased = Set(erased)
             var errors = 0, changed = 0
-            for i in 0..<n where trial[i] != block[i] {
+            for i in positions where trial[i] != block[i] {
                 changed += 1
                 if !isErased.contains(i) { errors += 1 }
             }
@@ -86,6 +97,35 @@ public struct ReedSolomonSoftErasures: Sendable {
             return Recovery(corrected: changed, erasures: f, errors: errors)
         }
         return nil
+    }
+
+    /// An interleaved block (byte i in codeword i % depth) whose hard decoding failed: the codewords that
+    /// decode hard are corrected, each other one is retried on its own with its weakest bytes erased.
+    /// `decodeEach` reports each codeword's corrections or nil (`ReedSolomonInterleaver.decodeEach`).
+    /// Returns the bytes corrected in all, with `block` corrected, or nil (block unchanged) when a codeword
+    /// stays uncorrectable.
+    public func recoverInterleaved(
+        _ block: inout [UInt8], reliability: [UInt8], depth: Int,
+        decodeEach: (inout [UInt8], [Int]) throws -> [Int?]
+    ) -> Int? {
+        var trial = block
+        guard depth >= 1, let hard = try? decodeEach(&trial, []), hard.count == depth else { return nil }
+        var corrected = 0
+        for k in 0..<depth {
+            if let c = hard[k] {
+                corrected += c
+                continue
+            }
+            let positions = Array(stride(from: k, to: trial.count, by: depth))
+            let recovery = recover(&trial, reliability: reliability, positions: positions) { b, e in
+                guard let c = try decodeEach(&b, e)[k] else { throw ReedSolomonError.uncorrectable }
+                return c
+            }
+            guard let recovery else { return nil }
+            corrected += recovery.corrected
+        }
+        block = trial
+        return corrected
     }
 
     /// `recover` with `code`'s own decoder.

@@ -172,6 +172,31 @@ import TestSupport
         #expect(good.first?.correctedSymbols == 24)
     }
 
+    @Test func interleavedCodewordsGetSoftErasuresOneByOne() throws {
+        var c = try #require(Self.cases.first { $0.name == "RS dual I=5" })
+        c.byteErrors = 0
+        var (symbols, frames) = try Self.stream(c, count: 2, seed: 14)
+        // Codeword 2 of the first frame (bytes 2, 7, 12, …): 24 bytes wrong through one barely-decided
+        // symbol each; codeword 0: 5 bytes wrong through sure symbols (hard decoding's share).
+        for j in stride(from: 3, to: 223, by: 9).prefix(24) {
+            let i = 91 + 32 + 8 * (5 * j + 2) + 6
+            symbols[i] = symbols[i] >= 128 ? 118 : 138
+        }
+        for j in [10, 50, 90, 130, 170] {
+            let i = 91 + 32 + 8 * (5 * j) + 1
+            symbols[i] = 255 - symbols[i]
+        }
+        let good = try Self.decode(c.config, symbols, chunk: 0).frames.filter(\.checkPassed)
+        #expect(good.map(\.bytes) == frames)
+        #expect(good.first?.correctedSymbols == 29)
+        // The same 24 errors through sure symbols: the first frame fails, the second still decodes.
+        for j in stride(from: 3, to: 223, by: 9).prefix(24) {
+            let i = 91 + 32 + 8 * (5 * j + 2) + 6
+            symbols[i] = symbols[i] >= 128 ? 235 : 20
+        }
+        #expect(try Self.decode(c.config, symbols, chunk: 0).frames.filter(\.checkPassed).map(\.bytes) == [frames[1]])
+    }
+
     @Test func badFECFIsAFailure() throws {
         let c = Self.cases[3]  // no RS, FECF
         var (symbols, frames) = try Self.stream(c, count: 3, seed: 3)

@@ -76,3 +76,30 @@ import TestSupport
         #expect(ReedSolomonSoftErasures.byteReliability(symbols[0..<12]) == [7])
     }
 }
+
+extension ReedSolomonSoftErasuresTests {
+    /// Two interleaved codewords (byte i in codeword i % 2): one with 5 errors decodes hard, the other with
+    /// 22 weak wrong bytes only with erasures; both come out right. With those bytes sure, nothing changes.
+    @Test func interleavedCodewordsRecoveredOneByOne() throws {
+        var rng = SplitMix64(seed: 13)
+        let rs2 = try ReedSolomonCCSDS(basis: .conventional, interleave: 2, virtualFill: 95)
+        let sent = try rs2.encode(RSTestSupport.randomBytes(rs2.dataLength, &rng))
+        #expect(sent.count == 320)
+        var block = sent
+        var reliability = (0..<320).map { _ in UInt8.random(in: 60...127, using: &rng) }
+        let first = RSTestSupport.distinctPositions(5, in: 160, &rng).map { 2 * $0 }
+        let second = RSTestSupport.distinctPositions(22, in: 160, &rng).map { 2 * $0 + 1 }
+        RSTestSupport.corrupt(&block, at: first + second, &rng)
+        for p in second { reliability[p] = UInt8.random(in: 0...20, using: &rng) }
+        let received = block
+        let each: (inout [UInt8], [Int]) throws -> [Int?] = { b, e in try rs2.decodeEach(&b, erasures: e) }
+        var hard = block
+        #expect(try rs2.decodeEach(&hard) == [5, nil])
+        #expect(soft.recoverInterleaved(&block, reliability: reliability, depth: 2, decodeEach: each) == 27)
+        #expect(block == sent)
+        block = received
+        for p in second { reliability[p] = 120 }
+        #expect(soft.recoverInterleaved(&block, reliability: reliability, depth: 2, decodeEach: each) == nil)
+        #expect(block == received)
+    }
+}
