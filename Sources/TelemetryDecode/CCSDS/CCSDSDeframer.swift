@@ -31,10 +31,27 @@ public struct CCSDSDeframer: Deframer {
         var recentEnds: [Int] = []
         /// Previous hard bit / soft symbol, for differential decoding.
         var previous: UInt8 = 0
+        /// The latest code symbols the Viterbi decoder was given (depunctured; a punctured one is 128),
+        /// from mother-code symbol `historyStart` on (symbols 2t, 2t + 1 belong to decoded bit t): the
+        /// soft output for a frame whose Reed-Solomon decoding fails is worked out from them.
+        var history: [UInt8] = []
+        var historyStart = 0
+
+        mutating func remember(_ symbols: UnsafeBufferPointer<UInt8>, keep: Int) {
+            history.append(contentsOf: symbols)
+            if history.count > 2 * keep {
+                let drop = history.count - keep
+                history.removeFirst(drop)
+                historyStart += drop
+            }
+        }
     }
 
     var alignments: [Alignment]
     let reedSolomon: ReedSolomonCCSDS?
+    /// Code symbols each alignment keeps: a whole frame with its marker, the Viterbi decoder's delay
+    /// and room on both sides.
+    let historyLength: Int
     /// Recently emitted good frames, to drop the same frame found by another alignment.
     var recent: [(bytes: [UInt8], position: Int)] = []
     /// Scratch buffers reused across calls.
@@ -46,6 +63,7 @@ public struct CCSDSDeframer: Deframer {
     public init(_ configuration: CCSDSChainConfiguration) throws(CCSDSError) {
         try configuration.validate()
         self.configuration = configuration
+        historyLength = 2 * (configuration.marker.bitCount + 8 * configuration.codedFrameLength + 4 * configuration.tracebackDepth + 256)
         var search = [try SyncMarkerSearch(configuration.searchConfiguration)]
         if let tail = try configuration.tailSearchConfiguration { search.append(try SyncMarkerSearch(tail)) }
         if let code = configuration.convolutional {
@@ -94,6 +112,8 @@ public struct CCSDSDeframer: Deframer {
             for k in alignments[i].searches.indices { alignments[i].searches[k].reset() }
             alignments[i].recentEnds.removeAll()
             alignments[i].previous = 0
+            alignments[i].history.removeAll()
+            alignments[i].historyStart = 0
         }
     }
 
@@ -151,8 +171,12 @@ public struct CCSDSDeframer: Deframer {
             if configuration.puncturing != .rate1_2 {
                 depunctured.removeAll(keepingCapacity: true)
                 configuration.puncturing.depuncture(symbols, phase: &alignments[a].depuncturePhase, into: &depunctured)
-                depunctured.withUnsafeBufferPointer { viterbi.decode($0, into: &bits) }
+                depunctured.withUnsafeBufferPointer {
+                    alignments[a].remember($0, keep: historyLength)
+                    viterbi.decode($0, into: &bits)
+                }
             } else {
+                alignments[a].remember(symbols, keep: historyLength)
                 viterbi.decode(symbols, into: &bits)
             }
             alignments[a].viterbi = viterbi
@@ -309,6 +333,26 @@ public struct CCSDSDeframer: Deframer {
 
     static let softErasures = ReedSolomonSoftErasures(parity: ReedSolomonCCSDS.parityCount)
 
+    /// Byte reliabilities of a frame the Viterbi decoder output, from a max-log-MAP pass over its code
+    /// symbols with 64 steps either side (the start state unknown, the end open); empty when the symbols are
+    /// no longer kept.
+    func softDecodedReliability(_ s: SyncMarkerSearch.SyncedFrame, alignment a: Int) -> [UInt8] {
+        guard let code = configuration.convolutional else { return [] }
+        let history = alignments[a].history, origin = alignments[a].historyStart
+        let first = s.markerPosition + configuration.marker.bitCount, count = s.symbols.count
+        let from = max(first - 64, (origin + 1) / 2), to = min(first + count + 64, (origin + history.count) / 2)
+        // One step before the frame as well, for differential decoding.
+        guard from < first, to >= first + count else { return [] }
+        var decoder = MaxLogMAPDecoder(code: code)
+        guard var soft = try? decoder.decode(
+            Array(history[(2 * from - origin)..<(2 * to - origin)]), termination: .open, knownStart: false)
+        else { return [] }
+        if configuration.precoding == .differential {
+            for t in stride(from: soft.count - 1, through: 1, by: -1) { soft[t] = Self.softXor(soft[t], soft[t - 1]) }
+        }
+        return ReedSolomonSoftErasures.byteReliability(soft[(first - from)..<(first - from + count)])
+    }
+
     /// Derandomises, RS-decodes and checks one synchronised frame.
     func decode(_ s: SyncMarkerSearch.SyncedFrame, alignment a: Int) -> Frame {
         let cfg = configuration
@@ -343,8 +387,10 @@ public struct CCSDSDeframer: Deframer {
                 do {
                     corrected = try rs.decode(&block)
                 } catch {
-                    // Soft symbols: erase the weakest bytes (codeword by codeword) and try again.
-                    let reliability = s.input == .softSymbols ? ReedSolomonSoftErasures.byteReliability(s.symbols[...]) : []
+                    // Erase the weakest bytes (codeword by codeword) and try again: the soft symbols say
+                    // which, or after Viterbi decoding its soft output.
+                    let reliability = s.input == .softSymbols
+                        ? ReedSolomonSoftErasures.byteReliability(s.symbols[...]) : softDecodedReliability(s, alignment: a)
                     if cfg.interleaveDepth == 1,
                         let recovery = Self.softErasures.recover(
                             &block, reliability: reliability, decode: { b, e in try rs.decode(&b, erasures: e) })
