@@ -8,7 +8,8 @@ extension HamlibDaemonTests {
     @Test func frequencyAndModeRoundTrip() throws {
         let daemon = try HamlibDaemon("rigctld")
         defer { daemon.stop() }
-        let radio = RadioClient(endpoint: daemon.endpoint)
+        // A generous timeout: under a starved parallel suite a slow answer must not count as a lost connection.
+        let radio = RadioClient(endpoint: daemon.endpoint, timeout: 10)
         try radio.setFrequency(145_800_000)
         #expect(try radio.frequency() == 145_800_000)
         try radio.setFrequency(437_800_123.6)  // rounded to whole hertz

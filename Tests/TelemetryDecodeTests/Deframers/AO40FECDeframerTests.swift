@@ -218,3 +218,20 @@ extension AO40FECDeframerTests {
         #expect(wrong == 0 && lost == 0)
     }
 }
+
+extension AO40FECDeframerTests {
+    /// Random symbols decoded as frames (the sync search bypassed), so every one goes through the
+    /// soft-erasure retries: none may pass.
+    @Test("random frames fail even with soft erasures", arguments: [AO40FECFormat.Length.long, .short])
+    func randomFramesFail(_ length: AO40FECFormat.Length) throws {
+        let format = AO40FECFormat(length: length)
+        var d = try AO40FECFrameDecoder(format: format)
+        var rng = SplitMix64(seed: 41)
+        var passed = 0
+        for _ in 0..<60 {
+            let frame = (0..<format.frameSymbols).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            if try d.decode(frame).checkPassed { passed += 1 }
+        }
+        #expect(passed == 0)
+    }
+}
