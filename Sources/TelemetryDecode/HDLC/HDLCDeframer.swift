@@ -14,11 +14,14 @@ public struct HDLCFrame: Sendable, Hashable {
     public var verdict: FCSVerdict
     /// Position in the input bit stream (count of bits before it) of the last bit of the closing flag.
     public var endBit: Int
+    /// Position of the first bit after the opening flag.
+    public var startBit: Int
 
-    public init(bytes: [UInt8], verdict: FCSVerdict, endBit: Int) {
+    public init(bytes: [UInt8], verdict: FCSVerdict, endBit: Int, startBit: Int) {
         self.bytes = bytes
         self.verdict = verdict
         self.endBit = endBit
+        self.startBit = startBit
     }
 }
 
@@ -64,6 +67,7 @@ public struct HDLCDeframer: Sendable {
     private var partial: UInt8 = 0
     private var buffer: [UInt8] = []
     private var position = 0
+    private var frameStart = 0
     private let maximumBits: Int
 
     public init(configuration: Configuration = .ax25) {
@@ -91,6 +95,7 @@ public struct HDLCDeframer: Sendable {
                 if ones == 6 {
                     if inFrame { close(frameBits: bitCount - 6 - (lastZeroAppended ? 1 : 0), at: position + i, into: &frames) }
                     openFrame()
+                    frameStart = position + i + 1
                     ones = 0
                     continue
                 }
@@ -150,13 +155,13 @@ public struct HDLCDeframer: Sendable {
         let n = frameBits / 8
         if frameBits % 8 != 0 {
             statistics.misaligned += 1
-            frames.append(HDLCFrame(bytes: Array(buffer.prefix(n)), verdict: .notByteAligned, endBit: endBit))
+            frames.append(HDLCFrame(bytes: Array(buffer.prefix(n)), verdict: .notByteAligned, endBit: endBit, startBit: frameStart))
             return
         }
         let body = buffer[0..<(n - 2)]
         let received = UInt32(buffer[n - 2]) | UInt32(buffer[n - 1]) << 8
         let good = configuration.fcs.checksum(body) == received
         if good { statistics.good += 1 } else { statistics.badFCS += 1 }
-        frames.append(HDLCFrame(bytes: Array(body), verdict: good ? .good : .bad, endBit: endBit))
+        frames.append(HDLCFrame(bytes: Array(body), verdict: good ? .good : .bad, endBit: endBit, startBit: frameStart))
     }
 }
