@@ -203,6 +203,8 @@ enum SyntheticSignals {
     struct Result: Sendable {
         var sent: Int
         var received: Int
+        /// Frames received only through bit repair (every good copy had symbols flipped).
+        var repairedOnly = 0
         /// Good frames that were not sent (must stay 0: the FCS guards them).
         var spurious: Int
         var frameErrorRate: Double { sent == 0 ? 0 : Double(sent - received) / Double(sent) }
@@ -211,9 +213,17 @@ enum SyntheticSignals {
     /// Sends `count` random frames of `length` bytes through `channel` and decodes them with every
     /// receiver `ReceiverFactory` builds for the modem, frames merged as in a replay. `sampleRate`
     /// replaces the modem's usual rate (the receiver is told the nominal one).
-    static func roundTrip(_ modem: Modem, channel: Channel, frames count: Int, length: Int, seed: UInt64, sampleRate: Double? = nil) throws -> Result {
+    /// `addressed`: each frame starts with a real AX.25 address field (random frames never get repaired).
+    static func roundTrip(
+        _ modem: Modem, channel: Channel, frames count: Int, length: Int, seed: UInt64, sampleRate: Double? = nil,
+        addressed: Bool = false
+    ) throws -> Result {
         var rng = SplitMix64(seed: seed)
-        let frames = randomFrames(count: count, length: length, rng: &rng)
+        var frames = randomFrames(count: count, length: length, rng: &rng)
+        if addressed {
+            let header = AX25Address(callsign: "CQ").encoded(last: false) + AX25Address(callsign: "DL0ABC", ssid: 1).encoded(last: true) + [0x03, 0xF0]
+            for i in frames.indices { frames[i].replaceSubrange(0..<min(16, frames[i].count), with: header) }
+        }
         let leadIn = Int(modem.baud * 0.3)
         let bits = lineBits(frames, scrambled: modem.scrambled, leadInBits: leadIn)
         let signal = waveform(modem, bits: bits, channel: channel, seed: rng.next(), sampleRate: sampleRate)
@@ -241,6 +251,9 @@ enum SyntheticSignals {
         bank.finish(sampleRate: rate, complex: modem.isComplex, into: &out)
         let sent = Set(frames)
         let good = Set(out.filter { $0.frame.checkPassed }.map { $0.frame.bytes })
-        return Result(sent: frames.count, received: sent.intersection(good).count, spurious: good.subtracting(sent).count)
+        let unrepaired = Set(out.filter { $0.frame.checkPassed && $0.frame.correctedSymbols == 0 }.map { $0.frame.bytes })
+        return Result(
+            sent: frames.count, received: sent.intersection(good).count, repairedOnly: good.subtracting(unrepaired).count,
+            spurious: good.subtracting(sent).count)
     }
 }
