@@ -34,8 +34,8 @@ public struct AX25BitRepair: Sendable {
     public func repair(_ soft: ArraySlice<UInt8>) -> Repair? {
         let symbols = Array(soft)
         let end = symbols.count - 1
+        guard end - 7 >= Self.lead + 8 * configuration.minimumBytes else { return nil }
         let body = Self.lead..<(end - 7)
-        guard body.count >= 8 * configuration.minimumBytes else { return nil }
         func sureness(_ s: UInt8) -> UInt8 { s >= 128 ? s - 128 : 127 - s }
         let order = body.sorted { (sureness(symbols[$0]), $0) < (sureness(symbols[$1]), $1) }
         // Only symbols weaker than the frame's typical one: with equally sure symbols nothing is tried.

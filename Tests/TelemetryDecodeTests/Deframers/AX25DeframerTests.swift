@@ -65,6 +65,13 @@ import TestSupport
         #expect(Self.receive(levels, scrambled: false).filter(\.checkPassed).map(\.bytes) == [odd])
     }
 
+    @Test func spansTooShortForAFrameAreRefused() {
+        let repair = AX25BitRepair(scrambled: true, configuration: .ax25)
+        for n in [0, 1, 8, 48, 56, 100, 48 + 8 + 136] {
+            #expect(repair.repair([UInt8](repeating: 100, count: n)[...]) == nil)
+        }
+    }
+
     /// Random soft symbols: frames between random flags fail and none is repaired into a good one.
     @Test(arguments: [false, true])
     func noiseGivesNoFrames(scrambled: Bool) {
