@@ -9,9 +9,9 @@
 ///
 /// Same conventions as ``ViterbiDecoder``: soft symbols 0 = sure 0, 255 = sure 1, 128 = erasure; the block
 /// starts in state 0 (or in any state, for a window cut from a stream); ``ViterbiDecoder/Termination`` says
-/// how it ends. The output uses the same scale as
-/// the input, one soft bit per decoded bit: 128 ± the log-likelihood difference, in units where one
-/// received symbol at s contributes s − 128, clamped to 0...255.
+/// how it ends. The output uses the same scale as the input, one soft bit per decoded bit: 128 ± the
+/// log-likelihood difference, in units where one received symbol at s contributes s − 128, clamped to
+/// 0...255.
 public struct MaxLogMAPDecoder: Sendable {
     public let code: ConvolutionalCode
     /// Branch outputs (C1, C2) per 7-bit register value.
