@@ -133,7 +133,7 @@ public final class ChildProcess: @unchecked Sendable {
     /// glibc ≥ 2.34 has posix_spawn_file_actions_addclosefrom_np, which Swift's Glibc module does not
     /// import; looked up at run time (without it, children inherit descriptors, as before).
     private typealias CloseFromFunction = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-    nonisolated(unsafe) private static let closeFrom: CloseFromFunction? = {
+    private static let closeFrom: CloseFromFunction? = {
         guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return nil }
         return unsafeBitCast(symbol, to: CloseFromFunction.self)
     }()

@@ -18,7 +18,7 @@ public func fuzzAX25(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard whole == split else { fatalError("HDLC: chunking changed the frames") }
 
     // The AX.25 parser on the raw bytes and on every good HDLC frame.
-    for candidate in [bytes] + whole.filter { $0.verdict == .good }.map(\.bytes) {
+    for candidate in [bytes] + whole.filter({ $0.verdict == .good }).map(\.bytes) {
         if let frame = try? AX25Frame(bytes: candidate) {
             // Callsign bytes outside printable ASCII are shown as "?", so the bytes need not come back
             // exactly; the parsed frame must.

@@ -101,7 +101,7 @@ import Glibc
         var addresses = Set<UInt>()
         while let b = try src.read(maxSamples: 1000) {
             if let c = b.complexSamples {
-                c.withUnsafeBufferPointer { addresses.insert(UInt(bitPattern: $0.baseAddress)) }
+                c.withUnsafeBufferPointer { b in _ = addresses.insert(UInt(bitPattern: b.baseAddress)) }
             }
         }
         #expect(addresses.count == 1)
@@ -134,7 +134,7 @@ import Glibc
         }
         let w = try RawSampleWriter(path: p, format: .cf32)
         var encoded: [UInt8] = []
-        _ = pattern.withUnsafeBufferPointer { p in SampleFormat.encode(.f32, p, appendingTo: &encoded) }
+        pattern.withUnsafeBufferPointer { p in SampleFormat.encode(.f32, p, appendingTo: &encoded) }
         #expect(encoded.count == 1 << 20)
         for _ in 0..<200 {
             try encoded.withUnsafeBytes { raw in Result { () throws(SampleFileError) in try w.writeEncoded(raw) } }.get()
