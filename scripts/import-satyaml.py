@@ -18,6 +18,7 @@ import yaml
 SUPPORTED_FRAMINGS = {
     "AX.25", "AX.25 G3RUH", "AX100 ASM+Golay", "AX100 Reed Solomon", "U482C",
     "CCSDS Reed-Solomon", "CCSDS Concatenated", "AO-40 FEC", "AO-40 FEC short",
+    "AO-40 FEC CRC-16-ARC", "AO-40 FEC CRC-16-ARC short",
     "LilacSat-1",
     "AX5043",
     "TT-64",
@@ -32,6 +33,7 @@ SUPPORTED_FRAMINGS = {
     "SanoSat",
     "USP",
     "GEOSCAN", "Light-1", "BINAR-2", "HADES-R", "ESEO",
+    "UA01",
 }
 # Satellites whose framing differs from the standard one in ways SatYAML does not record (gr-satellites
 # keeps these in code): name -> framing variant.

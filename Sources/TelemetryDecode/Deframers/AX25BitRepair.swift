@@ -1,6 +1,6 @@
 /// Repair of an AX.25 frame whose FCS failed (or whose bits between the flags were not whole bytes): the
 /// weakest channel symbols of the frame are flipped, one at a time and in pairs, and the frame is decoded
-/// again from the channel bits (G3RUH descrambling, NRZI, bit unstuffing), since one wrong channel bit
+/// again from the channel bits (line decoding, bit unstuffing), since one wrong channel bit
 /// becomes up to six wrong data bits and can shift the byte alignment.
 ///
 /// A repaired frame must pass the FCS *and* carry two plausible AX.25 addresses (callsign characters A–Z,
@@ -15,12 +15,16 @@ public struct AX25BitRepair: Sendable {
     /// Channel bits kept before the frame's first data bit: the opening flag and the descrambler's memory.
     public static let lead = 48
 
-    public let scrambled: Bool
+    public let lineCoding: AX25LineCoding
     public let configuration: HDLCDeframer.Configuration
 
-    public init(scrambled: Bool, configuration: HDLCDeframer.Configuration) {
-        self.scrambled = scrambled
+    public init(lineCoding: AX25LineCoding, configuration: HDLCDeframer.Configuration) {
+        self.lineCoding = lineCoding
         self.configuration = configuration
+    }
+
+    public init(scrambled: Bool, configuration: HDLCDeframer.Configuration) {
+        self.init(lineCoding: scrambled ? .g3ruh : .nrzi, configuration: configuration)
     }
 
     /// A repaired frame: its bytes (without FCS) and how many channel symbols were flipped.
@@ -51,14 +55,8 @@ public struct AX25BitRepair: Sendable {
         for flips in trials {
             for k in bits.indices { bits[k] = hard[k] }
             for k in flips { bits[k] ^= 1 }
-            bits.withUnsafeMutableBufferPointer { b in
-                if scrambled {
-                    var descrambler = G3RUHDescrambler()
-                    descrambler.process(b)
-                }
-                var nrzi = NRZIDecoder()
-                nrzi.process(b)
-            }
+            var channel = AX25ChannelDecoder(lineCoding)
+            bits.withUnsafeMutableBufferPointer { channel.process($0) }
             var hdlc = HDLCDeframer(configuration: configuration)
             found.removeAll(keepingCapacity: true)
             hdlc.process(bits, into: &found)

@@ -1,12 +1,12 @@
-/// AX.25 over HDLC from soft symbols: hard decision, optional G3RUH descrambling, NRZI decoding,
-/// HDLC deframing with FCS check. A frame whose FCS fails (or whose bits are not whole bytes) is tried
+/// AX.25 over HDLC from soft symbols: hard decision, line decoding (`AX25LineCoding`: NRZI, with G3RUH
+/// descrambling or UA01's variant), HDLC deframing with FCS check. A frame whose FCS fails (or whose bits are not whole bytes) is tried
 /// again with its weakest channel symbols flipped (`AX25BitRepair`); only a repaired frame that passes
 /// the FCS and carries plausible addresses is reported good, otherwise the failed frame is reported.
 public struct AX25Deframer: Deframer {
     public let framing: String
-    public let scrambled: Bool
-    var descrambler = G3RUHDescrambler()
-    var nrzi = NRZIDecoder()
+    public let lineCoding: AX25LineCoding
+    public var scrambled: Bool { lineCoding.scrambled }
+    var channel: AX25ChannelDecoder
     var hdlc: HDLCDeframer
     let repair: AX25BitRepair
     var bits: [UInt8] = []
@@ -20,10 +20,15 @@ public struct AX25Deframer: Deframer {
 
     /// `scrambled`: G3RUH (9600 Bd style) framing; otherwise plain NRZI AX.25 (1200 Bd AFSK style).
     public init(scrambled: Bool, framing: String? = nil, configuration: HDLCDeframer.Configuration = .ax25) {
-        self.scrambled = scrambled
-        self.framing = framing ?? (scrambled ? "AX.25 G3RUH" : "AX.25")
+        self.init(lineCoding: scrambled ? .g3ruh : .nrzi, framing: framing, configuration: configuration)
+    }
+
+    public init(lineCoding: AX25LineCoding, framing: String? = nil, configuration: HDLCDeframer.Configuration = .ax25) {
+        self.lineCoding = lineCoding
+        self.framing = framing ?? (lineCoding == .nrzi ? "AX.25" : "AX.25 G3RUH")
+        channel = AX25ChannelDecoder(lineCoding)
         hdlc = HDLCDeframer(configuration: configuration)
-        repair = AX25BitRepair(scrambled: scrambled, configuration: configuration)
+        repair = AX25BitRepair(lineCoding: lineCoding, configuration: configuration)
         // Bit stuffing adds at most one bit in five.
         historyLength = (configuration.maximumBytes * 8 + 16) * 6 / 5 + AX25BitRepair.lead
     }
@@ -37,10 +42,7 @@ public struct AX25Deframer: Deframer {
         }
         bits.removeAll(keepingCapacity: true)
         bits.append(contentsOf: symbols.lazy.map { $0 >= 128 ? 1 : 0 })
-        bits.withUnsafeMutableBufferPointer { b in
-            if scrambled { descrambler.process(b) }
-            nrzi.process(b)
-        }
+        bits.withUnsafeMutableBufferPointer { channel.process($0) }
         found.removeAll(keepingCapacity: true)
         bits.withUnsafeBufferPointer { hdlc.process($0, into: &found) }
         for f in found {

@@ -30,6 +30,8 @@ public enum NoiseTrial {
         spec(.ccsdsConcatenated, .bpsk, baud: 1200, frameSize: 223) { $0.rsBasis = "conventional" },
         spec(.ao40FEC, .dbpsk, baud: 1200),
         spec(.ao40FECShort, baud: 1250),
+        spec(.ao40FECCRC16ARC, baud: 1250),
+        spec(.ao40FECCRC16ARCShort, baud: 1250),
         spec(.lilacSat1, .bpsk, baud: 9600),
         spec(.ax5043, baud: 1200),
         spec(.tt64, baud: 9600),
@@ -54,6 +56,7 @@ public enum NoiseTrial {
         spec(.binar2, baud: 9600),
         spec(.hadesR, baud: 200),
         spec(.eseo, baud: 9600),
+        spec(.ua01, .bpsk, baud: 9600),
     ]
 
     static func spec(

@@ -73,6 +73,8 @@ public enum ReceiverFactory {
             do { return try CCSDSDeframer(transmitter: spec) } catch { throw .missingParameter("a valid CCSDS chain (\(error.description))", transmitter: spec.name) }
         case .ao40FEC: return AO40FECDeframer(length: .long)
         case .ao40FECShort: return AO40FECDeframer(length: .short)
+        case .ao40FECCRC16ARC: return AO40FECDeframer(length: .long, crc16ARC: true)
+        case .ao40FECCRC16ARCShort: return AO40FECDeframer(length: .short, crc16ARC: true)
         case .lilacSat1: return LilacSat1Deframer()
         case .ax5043: return AX5043Deframer()
         case .tt64: return TT64Deframer()
@@ -113,6 +115,7 @@ public enum ReceiverFactory {
             return MobitexDeframer(.init(nx: spec.framing == .mobitexNX, variant: variant))
         case .sanoSat: return SanoSatDeframer()
         case .eseo: return ESEODeframer()
+        case .ua01: return AX25Deframer(lineCoding: .doubleNRZIThenG3RUH, framing: "UA01")
         case .usp: return USPDeframer()
         }
     }

@@ -21,6 +21,8 @@ public enum Framing: String, Sendable, Hashable, CaseIterable {
     case ccsdsConcatenated = "CCSDS Concatenated"
     case ao40FEC = "AO-40 FEC"
     case ao40FECShort = "AO-40 FEC short"
+    case ao40FECCRC16ARC = "AO-40 FEC CRC-16-ARC"
+    case ao40FECCRC16ARCShort = "AO-40 FEC CRC-16-ARC short"
     case lilacSat1 = "LilacSat-1"
     case ax5043 = "AX5043"
     case tt64 = "TT-64"
@@ -44,6 +46,7 @@ public enum Framing: String, Sendable, Hashable, CaseIterable {
     case binar2 = "BINAR-2"
     case hadesR = "HADES-R"
     case eseo = "ESEO"
+    case ua01 = "UA01"
 }
 
 /// Everything the receive chain needs to know about one transmitter: plain data from the catalogue
