@@ -33,7 +33,8 @@ SUPPORTED_FRAMINGS = {
     "SanoSat",
     "USP",
     "GEOSCAN", "Light-1", "BINAR-2", "HADES-R", "ESEO",
-    "UA01",
+    "UA01", "AAUSAT-4", "AISTECHSAT-2", "Endurosat",
+    "Astrocast FX.25 NRZ-I", "Astrocast FX.25 NRZ", "OPS-SAT",
 }
 # Satellites whose framing differs from the standard one in ways SatYAML does not record (gr-satellites
 # keeps these in code): name -> framing variant.

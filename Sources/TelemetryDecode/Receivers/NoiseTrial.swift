@@ -57,6 +57,12 @@ public enum NoiseTrial {
         spec(.hadesR, baud: 200),
         spec(.eseo, baud: 9600),
         spec(.ua01, .bpsk, baud: 9600),
+        spec(.aausat4, baud: 9600),
+        spec(.aistechsat2, baud: 9600),
+        spec(.endurosat, baud: 9600),
+        spec(.astrocastFX25NRZI, baud: 1200),
+        spec(.astrocastFX25NRZ, baud: 1200),
+        spec(.opsSat, baud: 9600),
     ]
 
     static func spec(

@@ -116,6 +116,12 @@ public enum ReceiverFactory {
         case .sanoSat: return SanoSatDeframer()
         case .eseo: return ESEODeframer()
         case .ua01: return AX25Deframer(lineCoding: .doubleNRZIThenG3RUH, framing: "UA01")
+        case .aausat4: return AAUSAT4Deframer()
+        case .aistechsat2: return AISTECHSAT2Deframer()
+        case .endurosat: return EndurosatDeframer()
+        case .astrocastFX25NRZI: return AstrocastFX25Deframer(nrzi: true)
+        case .astrocastFX25NRZ: return AstrocastFX25Deframer(nrzi: false)
+        case .opsSat: return OPSSATDeframer()
         case .usp: return USPDeframer()
         }
     }

@@ -47,6 +47,12 @@ public enum Framing: String, Sendable, Hashable, CaseIterable {
     case hadesR = "HADES-R"
     case eseo = "ESEO"
     case ua01 = "UA01"
+    case aausat4 = "AAUSAT-4"
+    case aistechsat2 = "AISTECHSAT-2"
+    case endurosat = "Endurosat"
+    case astrocastFX25NRZI = "Astrocast FX.25 NRZ-I"
+    case astrocastFX25NRZ = "Astrocast FX.25 NRZ"
+    case opsSat = "OPS-SAT"
 }
 
 /// Everything the receive chain needs to know about one transmitter: plain data from the catalogue
