@@ -34,7 +34,7 @@ SUPPORTED_FRAMINGS = {
     "USP",
     "GEOSCAN", "Light-1", "BINAR-2", "HADES-R", "ESEO",
     "UA01", "AAUSAT-4", "AISTECHSAT-2", "Endurosat",
-    "Astrocast FX.25 NRZ-I", "Astrocast FX.25 NRZ", "OPS-SAT",
+    "Astrocast FX.25 NRZ-I", "Astrocast FX.25 NRZ", "OPS-SAT", "AO-40 uncoded",
 }
 # Satellites whose framing differs from the standard one in ways SatYAML does not record (gr-satellites
 # keeps these in code): name -> framing variant.
@@ -42,7 +42,7 @@ VARIANTS = {"BEESAT-1": "BEESAT-1", "BEESAT-9": "BEESAT-9"}
 # Keys only gsd writes, carried over from an existing entry: per transmitter, and per satellite.
 GSD_TRANSMITTER_KEYS = ("telemetry", "variant")
 GSD_SATELLITE_KEYS = ("telemetry",)
-SUPPORTED_MODULATIONS = {"FSK", "AFSK", "BPSK", "DBPSK", "GFSK", "GMSK", "FSK subaudio"}
+SUPPORTED_MODULATIONS = {"FSK", "AFSK", "BPSK", "DBPSK", "DBPSK Manchester", "GFSK", "GMSK", "FSK subaudio"}
 # SatYAML key -> gsd key; values are copied as they are.
 KEYS = {
     "frequency": "frequency", "modulation": "modulation", "baudrate": "baud_rate", "framing": "framing",

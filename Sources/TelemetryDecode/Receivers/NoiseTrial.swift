@@ -63,6 +63,7 @@ public enum NoiseTrial {
         spec(.astrocastFX25NRZI, baud: 1200),
         spec(.astrocastFX25NRZ, baud: 1200),
         spec(.opsSat, baud: 9600),
+        spec(.ao40Uncoded, .dbpskManchester, baud: 400),
     ]
 
     static func spec(

@@ -30,7 +30,7 @@ public enum ReceiverFactory {
                 let f = ComplexFMDemodulator(sampleRate: r, offset: offset, bandwidth: 8_000, minimumOutputRate: 48_000)
                 front = f
                 rate = f.outputRate
-            case .bpsk, .dbpsk:
+            case .bpsk, .dbpsk, .dbpskManchester:
                 rate = r
             }
         }
@@ -46,17 +46,21 @@ public enum ReceiverFactory {
             guard let carrier = spec.afCarrier else { throw .missingParameter("af_carrier", transmitter: spec.name) }
             guard let deviation = spec.deviation else { throw .missingParameter("deviation", transmitter: spec.name) }
             demods = [.afsk(AFSKDemodulator(.init(sampleRate: rate, baudRate: spec.baudRate, carrier: carrier, deviation: deviation)))]
-        case .bpsk, .dbpsk:
+        case .bpsk, .dbpsk, .dbpskManchester:
             let carrier: Double
             switch input {
             case .real: carrier = audioCarrier ?? (spec.baudRate <= 2400 ? 1500 : 12_000)
             case .complex(_, let offset): carrier = offset
             }
-            demods = [.bpsk(BPSKDemodulator(.init(sampleRate: rate, baudRate: spec.baudRate, carrier: carrier)))]
+            // Manchester: the demodulator tracks chips, two per bit.
+            let chipRate = spec.modulation == .dbpskManchester ? 2 * spec.baudRate : spec.baudRate
+            demods = [.bpsk(BPSKDemodulator(.init(sampleRate: rate, baudRate: chipRate, carrier: carrier)))]
         }
         var out: [Receiver] = []
         for d in demods {
-            out.append(Receiver(spec: spec, demodulatorRate: rate, iqFront: front, demodulator: d, deframer: try deframer(for: spec)))
+            var deframer = try deframer(for: spec)
+            if spec.modulation == .dbpskManchester { deframer = ManchesterDifferentialDeframer(deframer) }
+            out.append(Receiver(spec: spec, demodulatorRate: rate, iqFront: front, demodulator: d, deframer: deframer))
         }
         return out
     }
@@ -122,6 +126,7 @@ public enum ReceiverFactory {
         case .astrocastFX25NRZI: return AstrocastFX25Deframer(nrzi: true)
         case .astrocastFX25NRZ: return AstrocastFX25Deframer(nrzi: false)
         case .opsSat: return OPSSATDeframer()
+        case .ao40Uncoded: return AO40UncodedDeframer()
         case .usp: return USPDeframer()
         }
     }

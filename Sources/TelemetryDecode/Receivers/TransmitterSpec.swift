@@ -4,6 +4,8 @@ public enum Modulation: String, Sendable, Hashable, CaseIterable {
     case afsk = "AFSK"
     case bpsk = "BPSK"
     case dbpsk = "DBPSK"
+    /// Differentially encoded, then Manchester-coded BPSK (AO-40 and QO-100 beacons).
+    case dbpskManchester = "DBPSK Manchester"
     case gfsk = "GFSK"
     case gmsk = "GMSK"
     case fskSubaudio = "FSK subaudio"
@@ -53,6 +55,7 @@ public enum Framing: String, Sendable, Hashable, CaseIterable {
     case astrocastFX25NRZI = "Astrocast FX.25 NRZ-I"
     case astrocastFX25NRZ = "Astrocast FX.25 NRZ"
     case opsSat = "OPS-SAT"
+    case ao40Uncoded = "AO-40 uncoded"
 }
 
 /// Everything the receive chain needs to know about one transmitter: plain data from the catalogue
