@@ -64,6 +64,17 @@ public enum NoiseTrial {
         spec(.astrocastFX25NRZ, baud: 1200),
         spec(.opsSat, baud: 9600),
         spec(.ao40Uncoded, .dbpskManchester, baud: 400),
+        spec(.swiatowid, baud: 9600),
+        spec(.aalto1, baud: 9600),
+        spec(.diy1, baud: 500),
+        spec(.fossasat, baud: 9600),
+        spec(.grizu263A, baud: 2400),
+        spec(.yusat, baud: 9600),
+        spec(.salsat, .afsk, baud: 1200) { $0.afCarrier = 1500; $0.deviation = -600 },
+        spec(.mrc100RA, baud: 1250, frameSize: 126),
+        spec(.binar1, baud: 9600),
+        spec(.nuSat, baud: 9600),
+        spec(.spino, baud: 9600),
     ]
 
     static func spec(

@@ -127,6 +127,22 @@ public enum ReceiverFactory {
         case .astrocastFX25NRZ: return AstrocastFX25Deframer(nrzi: false)
         case .opsSat: return OPSSATDeframer()
         case .ao40Uncoded: return AO40UncodedDeframer()
+        case .swiatowid: return SwiatowidDeframer()
+        case .aalto1: return AALTO1Deframer()
+        case .diy1: return DIY1Deframer()
+        case .fossasat: return FOSSASATDeframer()
+        case .grizu263A: return Grizu263ADeframer()
+        // YUSAT sends AX.25 (SatYAML: telemetry ax25) behind only an 8-bit flag and a CRC-16: without the
+        // address check noise passes about one false frame in 10^7 bits.
+        case .yusat: return YUSATDeframer(requireAX25Addresses: true)
+        case .salsat: return SALSATDeframer()
+        case .mrc100RA:
+            let size = spec.frameSize ?? MRC100RADeframer.defaultFrameSize
+            guard [126, 128, 256].contains(size) else { throw .missingParameter("frame_size 126, 128 or 256", transmitter: spec.name) }
+            return MRC100RADeframer(.init(frameSize: size))
+        case .binar1: return BINAR1Deframer()
+        case .nuSat: return NuSatDeframer()
+        case .spino: return SPINODeframer()
         case .usp: return USPDeframer()
         }
     }

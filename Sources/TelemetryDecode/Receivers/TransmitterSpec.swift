@@ -56,6 +56,17 @@ public enum Framing: String, Sendable, Hashable, CaseIterable {
     case astrocastFX25NRZ = "Astrocast FX.25 NRZ"
     case opsSat = "OPS-SAT"
     case ao40Uncoded = "AO-40 uncoded"
+    case swiatowid = "Swiatowid"
+    case aalto1 = "AALTO-1"
+    case diy1 = "DIY-1"
+    case fossasat = "FOSSASAT"
+    case grizu263A = "Grizu-263A"
+    case yusat = "YUSAT"
+    case salsat = "SALSAT"
+    case mrc100RA = "MRC-100 RA"
+    case binar1 = "BINAR-1"
+    case nuSat = "NuSat"
+    case spino = "SPINO"
 }
 
 /// Everything the receive chain needs to know about one transmitter: plain data from the catalogue

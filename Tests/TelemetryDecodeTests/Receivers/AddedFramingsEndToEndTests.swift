@@ -3,7 +3,8 @@ import Testing
 import TelemetryDecode
 import TestSupport
 
-/// The framings of session 14 (AAUSAT-4, AISTECHSAT-2, Endurosat, Astrocast FX.25, OPS-SAT, UA01)
+/// The framings of session 14 (AAUSAT-4, AISTECHSAT-2, Endurosat, Astrocast FX.25, OPS-SAT, UA01,
+/// Swiatowid, AALTO-1, DIY-1)
 /// through the whole receive chain the catalogue builds for their transmitters: FSK as an FM receiver's
 /// audio at 48 kHz (`SyncWordFramingsEndToEndTests.audio`, 10 dB SNR), UA01's BPSK on a 12 kHz audio
 /// carrier with a frequency error, demodulated by every chain `ReceiverFactory` makes, and deframed.
@@ -100,5 +101,35 @@ import TestSupport
         let spec = TransmitterSpec(name: "9k6 FSK downlink", modulation: .bpsk, baudRate: 9600, framing: .ua01)
         let got = try E2E.receive(spec, audio)
         #expect(Set(got.filter(\.frame.checkPassed).map(\.frame.bytes)) == Set(frames))
+    }
+
+    @Test func swiatowidImagePacketsAsCodewordPieces() throws {
+        var rng = SplitMix64(seed: 44_426)
+        let data = Self.random(130, &rng)
+        let bits = E2E.preamble(40) + S.bits(SwiatowidDeframer.syncWord) + S.bits(try #require(SwiatowidDeframer.encode(data))) + E2E.preamble(20)
+        let spec = TransmitterSpec(name: "9k6 FSK image downlink", modulation: .fsk, baudRate: 9600, framing: .swiatowid)
+        // One frame per Reed-Solomon codeword: 48 data bytes each, the last one shorter.
+        #expect(try Self.good(spec, bits, baud: 9600) == Set([Array(data[0..<48]), Array(data[48..<96]), Array(data[96...])]))
+    }
+
+    @Test func aalto1Packets() throws {
+        var rng = SplitMix64(seed: 42_775)
+        let payloads = [Self.random(60, &rng), Self.random(200, &rng)]
+        var bits = E2E.preamble(40)
+        for p in payloads { bits += S.bits(AALTO1Deframer.syncWord) + S.bits(try #require(AALTO1Deframer.encode(p))) + E2E.preamble(20) }
+        let spec = TransmitterSpec(name: "9k6 FSK CC1125 downlink", modulation: .fsk, baudRate: 9600, framing: .aalto1)
+        #expect(try Self.good(spec, bits, baud: 9600) == Set(payloads))
+    }
+
+    @Test func diy1Packets() throws {
+        var rng = SplitMix64(seed: 47_963)
+        let packets = [(Self.random(4, &rng), Self.random(20, &rng)), (Self.random(4, &rng), Self.random(3, &rng))]
+        var bits = E2E.preamble(20)
+        for (h, d) in packets {
+            bits += S.bits(UInt32(DIY1Deframer.syncWord)).suffix(16) + S.bits(try #require(DIY1Deframer.encode(header: h, data: d))) + E2E.preamble(10)
+        }
+        let spec = TransmitterSpec(name: "500 baud FSK downlink", modulation: .fsk, baudRate: 500, framing: .diy1)
+        // Output: header, length byte and data (the CRC stripped), as gr-satellites gives them.
+        #expect(try Self.good(spec, bits, baud: 500) == Set(packets.map { $0.0 + [UInt8($0.1.count)] + $0.1 }))
     }
 }
