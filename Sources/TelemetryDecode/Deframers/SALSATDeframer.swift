@@ -11,118 +11,34 @@
 ///   each most significant bit first (the bytes go out least significant bit first).
 /// Output: the PDU bytes. gr-satellites drops frames whose header fails BCH or CRC-5 or whose PDU is
 /// empty; so does this. A PDU that fails BCH or CRC-13 after a valid header is reported as failed
-/// (gr-satellites drops it), as `SNETDeframer` does.
+/// (gr-satellites drops it), as `SNETDeframer` does. The decoding is `SNETDeframer`'s with
+/// `Checks.fixed`; this type adds the name and a transmitter for tests.
 public struct SALSATDeframer: Deframer {
     public static let framingName = "SALSAT"
     public static let syncWord = SNETDeframer.syncWord
     static let headerBits = SNETDeframer.headerBits
     static let maxBits = SNETDeframer.maxBits
-    /// CRC-13 of the PDU (check value of "123456789": 0x0356, worked out in Python).
-    static let crc13 = CRCAlgorithm(name: "CRC-13/SALSAT", width: 13, polynomial: 0x1CF5, initial: 0x1FFF, reflected: false, xorOut: 0)
     /// Filler after the PDU in the last BCH block (gr-satellites drops 0xDB padding).
     static let padding: UInt8 = 0xDB
 
-    public let syncErrors: Int
-    var collector: SyncWordFrameCollector
-    var completed: [SyncWordFrameCollector.Candidate] = []
-    var position = 0
+    var snet: SNETDeframer
+    public var syncErrors: Int { snet.collector.maxErrors }
 
     public init(syncErrors: Int = 4, detectInverted: Bool = true) {
-        collector = SyncWordFrameCollector(
-            syncWord: UInt64(Self.syncWord), syncLength: 32, maxErrors: syncErrors, detectInverted: detectInverted,
-            frameBits: Self.maxBits, headerBits: Self.headerBits, maxPending: 8)
-        self.syncErrors = collector.maxErrors
+        snet = SNETDeframer(syncErrors: syncErrors, detectInverted: detectInverted, checks: .fixed)
     }
 
-    public mutating func reset() {
-        collector.reset()
-        position = 0
-    }
+    public mutating func reset() { snet.reset() }
 
     public mutating func process(_ symbols: UnsafeBufferPointer<UInt8>, into frames: inout [DecodedFrame]) {
-        completed.removeAll(keepingCapacity: true)
-        for s in symbols {
-            collector.push(s >= 128 ? 1 : 0, at: position, length: Self.frameBits, completed: &completed)
-            position += 1
-        }
-        for c in completed {
-            if let frame = Self.decode(bits: c.bits, end: c.end) { frames.append(frame) }
-        }
-    }
-
-    /// Bits of the whole frame from its first 210 bits, or nil to drop it.
-    static func frameBits(_ bits: [UInt8]) -> Int? {
-        guard let h = header(bits), let code = SNETDeframer.pduCode(h.aiTypeSrc) else { return nil }
-        let total = headerBits + (code.map { blocks(h.pduLength, $0) * 240 } ?? 8 * h.pduLength)
-        return total <= maxBits ? total : nil
-    }
-
-    static func blocks(_ length: Int, _ code: SNETBCH15) -> Int {
-        let perBlock = 16 * code.dataBits / 8
-        return (length + perBlock - 1) / perBlock
-    }
-
-    /// CRC-5 over the given bits (MSB-first shift register).
-    static func crc5(_ bits: [UInt8]) -> Int {
-        var crc = 0x1F
-        for b in bits {
-            let top = (crc >> 4) & 1
-            crc = (crc << 1) & 0x1F
-            if top != Int(b & 1) { crc ^= 0x15 }
-        }
-        return crc
+        snet.process(symbols, into: &frames)
     }
 
     /// Decodes and checks the LTU header (first 210 bits); nil when BCH or CRC-5 fails or the PDU is empty.
-    public static func header(_ bits: [UInt8]) -> SNETDeframer.Header? {
-        guard bits.count >= headerBits else { return nil }
-        var data: [UInt8] = []
-        data.reserveCapacity(70)
-        var corrected = 0
-        for j in 0..<14 {
-            var word = ArraySlice((0..<15).map { bits[14 * $0 + j] })
-            let r = SNETBCH15.d7.decode(&word)
-            guard r.ok else { return nil }
-            corrected += r.corrected
-            for i in (10..<15).reversed() { data.append(word[i]) }
-        }
-        func field(_ from: Int, _ n: Int) -> Int { (from..<(from + n)).reduce(0) { ($0 << 1) | Int(data[$1]) } }
-        guard crc5(Array(data[0..<65]) + [1, 0, 1, 1, 0, 1, 1]) == field(65, 5), field(42, 10) > 0 else { return nil }
-        return SNETDeframer.Header(
-            srcId: field(0, 7), dstId: field(7, 7), aiTypeSrc: field(26, 4), pduLength: field(42, 10),
-            crc13: field(52, 13), crc5: field(65, 5), corrected: corrected)
-    }
+    public static func header(_ bits: [UInt8]) -> SNETDeframer.Header? { SNETDeframer.header(bits, checks: .fixed) }
 
     /// Decodes the bits after the sync word; nil when the header is not valid or bits are missing.
-    public static func decode(bits: [UInt8], end: Int = 0) -> DecodedFrame? {
-        guard let h = header(bits), let code = SNETDeframer.pduCode(h.aiTypeSrc) else { return nil }
-        var dataBits: [UInt8] = []
-        var ok = true
-        var corrected = h.corrected
-        if let code {
-            let n = blocks(h.pduLength, code)
-            guard bits.count >= headerBits + 240 * n else { return nil }
-            for k in 0..<n {
-                let base = headerBits + 240 * k
-                for j in 0..<16 {
-                    var word = ArraySlice((0..<15).map { bits[base + 16 * $0 + j] })
-                    let r = code.decode(&word)
-                    if !r.ok { ok = false }
-                    corrected += r.corrected
-                    dataBits.append(contentsOf: word[(15 - code.dataBits)..<15])
-                }
-            }
-        } else {
-            guard bits.count >= headerBits + 8 * h.pduLength else { return nil }
-            dataBits = Array(bits[headerBits..<(headerBits + 8 * h.pduLength)])
-        }
-        var pdu = [UInt8](repeating: 0, count: h.pduLength)
-        for i in 0..<h.pduLength {
-            for k in 0..<8 { pdu[i] |= (dataBits[8 * i + k] & 1) << UInt8(k) }
-        }
-        if crc13.checksum(pdu) != UInt32(h.crc13) { ok = false }
-        return DecodedFrame(bytes: pdu, framing: framingName, checkPassed: ok, correctedSymbols: corrected, symbolPosition: end)
-    }
+    public static func decode(bits: [UInt8], end: Int = 0) -> DecodedFrame? { SNETDeframer.decode(bits: bits, end: end, checks: .fixed) }
 
     /// The bits (0/1) that follow the sync word for `pdu` (1...1023 bytes, fitting the 4096-bit
     /// window), sent with `aiTypeSrc` (0: uncoded, 1...3: BCH (15,11), (15,7), (15,5)); nil otherwise.
@@ -137,8 +53,8 @@ public struct SALSATDeframer: Deframer {
         put(dstId, 7, 7)
         put(aiTypeSrc, 26, 4)
         put(pdu.count, 42, 10)
-        put(Int(crc13.checksum(pdu)), 52, 13)
-        let crc = crc5(header + [1, 0, 1, 1, 0, 1, 1])
+        put(SNETDeframer.crc13(pdu, checks: .fixed), 52, 13)
+        let crc = SNETDeframer.crc5(header, checks: .fixed)
         for i in 0..<5 { header.append(UInt8((crc >> (4 - i)) & 1)) }
         // 14 BCH(15,5) codewords, their 5 data bits last first, interleaved bit by bit.
         var bits = [UInt8](repeating: 0, count: headerBits)
@@ -150,7 +66,7 @@ public struct SALSATDeframer: Deframer {
         }
         if let code {
             let perBlock = 16 * code.dataBits / 8
-            let n = blocks(pdu.count, code)
+            let n = SNETDeframer.blocks(pdu.count, code)
             let padded = pdu + [UInt8](repeating: padding, count: n * perBlock - pdu.count)
             var dataBits: [UInt8] = []
             for byte in padded { for k in 0..<8 { dataBits.append((byte >> UInt8(k)) & 1) } }
