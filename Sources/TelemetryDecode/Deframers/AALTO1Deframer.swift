@@ -26,7 +26,6 @@ public struct AALTO1Deframer: Deframer {
     public var repairCandidates = 10
     var collector: SyncWordFrameCollector
     var completed: [SyncWordFrameCollector.Candidate] = []
-    var position = 0
 
     public init(syncErrors: Int = 4, detectInverted: Bool = true) {
         self.syncErrors = syncErrors
@@ -37,24 +36,18 @@ public struct AALTO1Deframer: Deframer {
 
     public mutating func reset() {
         collector.reset()
-        position = 0
     }
 
     public mutating func process(_ symbols: UnsafeBufferPointer<UInt8>, into frames: inout [DecodedFrame]) {
         completed.removeAll(keepingCapacity: true)
-        for s in symbols {
-            collector.push(s >= 128 ? 1 : 0, soft: s, at: position, length: Self.packetBits, completed: &completed)
-            position += 1
-        }
+        collector.collect(symbols, length: Self.packetBits, completed: &completed)
         for c in completed {
-            guard var frame = Self.decode(SyncWordFrameCollector.pack(c.bits), end: c.end) else { continue }
-            if !frame.checkPassed && c.syncErrors <= repairMaxSyncErrors,
-               let repaired = c.softRepair(candidates: repairCandidates, from: 8, decode: { Self.decode($0, end: c.end) }) {
-                frame = repaired
+            if let frame = c.checkedFrame(
+                nearExact: c.syncErrors <= repairMaxSyncErrors, repairCandidates: repairCandidates, fromBit: 8,
+                decode: { Self.decode($0, end: c.end) })
+            {
+                frames.append(frame)
             }
-            // Noise makes plenty of 4-error sync hits: failures count only after a near-exact one.
-            guard frame.checkPassed || c.syncErrors <= repairMaxSyncErrors else { continue }
-            frames.append(frame)
         }
     }
 

@@ -36,7 +36,6 @@ public struct AISTECHSAT2Deframer: Deframer {
     public var reportMaxSyncErrors = 1
     var collector: SyncWordFrameCollector
     var completed: [SyncWordFrameCollector.Candidate] = []
-    var position = 0
 
     public init(syncErrors: Int = 4, detectInverted: Bool = true) {
         self.syncErrors = syncErrors
@@ -47,15 +46,11 @@ public struct AISTECHSAT2Deframer: Deframer {
 
     public mutating func reset() {
         collector.reset()
-        position = 0
     }
 
     public mutating func process(_ symbols: UnsafeBufferPointer<UInt8>, into frames: inout [DecodedFrame]) {
         completed.removeAll(keepingCapacity: true)
-        for s in symbols {
-            collector.push(s >= 128 ? 1 : 0, soft: s, at: position, completed: &completed)
-            position += 1
-        }
+        collector.collect(symbols, completed: &completed)
         for c in completed {
             guard let frame = Self.decode(SyncWordFrameCollector.pack(c.bits), reliability: c.byteReliability(), end: c.end),
                 frame.checkPassed || c.syncErrors <= reportMaxSyncErrors

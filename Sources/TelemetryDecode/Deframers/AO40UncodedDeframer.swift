@@ -29,7 +29,6 @@ public struct AO40UncodedDeframer: Deframer {
     public var repairCandidates = 10
     var collector: SyncWordFrameCollector
     var completed: [SyncWordFrameCollector.Candidate] = []
-    var position = 0
 
     public init(syncErrors: Int = 3, detectInverted: Bool = true) {
         self.syncErrors = syncErrors
@@ -40,25 +39,18 @@ public struct AO40UncodedDeframer: Deframer {
 
     public mutating func reset() {
         collector.reset()
-        position = 0
     }
 
     public mutating func process(_ symbols: UnsafeBufferPointer<UInt8>, into frames: inout [DecodedFrame]) {
         completed.removeAll(keepingCapacity: true)
-        for s in symbols {
-            collector.push(s >= 128 ? 1 : 0, soft: s, at: position, completed: &completed)
-            position += 1
-        }
+        collector.collect(symbols, completed: &completed)
         for c in completed {
-            guard var frame = Self.decode(SyncWordFrameCollector.pack(c.bits), end: c.end) else { continue }
-            let nearExact = c.syncErrors <= repairMaxSyncErrors
-            if !frame.checkPassed && nearExact,
-                let repaired = c.softRepair(candidates: repairCandidates, from: 0, decode: { Self.decode($0, end: c.end) })
+            if let frame = c.checkedFrame(
+                nearExact: c.syncErrors <= repairMaxSyncErrors, repairCandidates: repairCandidates, fromBit: 0,
+                decode: { Self.decode($0, end: c.end) })
             {
-                frame = repaired
+                frames.append(frame)
             }
-            guard frame.checkPassed || nearExact else { continue }
-            frames.append(frame)
         }
     }
 

@@ -66,13 +66,12 @@ public struct BINAR1Deframer: Deframer {
         }
         for c in completed {
             let nearExact = (extendedErrors.removeValue(forKey: c.start) ?? 32) <= repairMaxSyncErrors
-            guard var frame = Self.decode(SyncWordFrameCollector.pack(c.bits), end: c.end) else { continue }
-            if !frame.checkPassed && nearExact && WeakBitRepairGate.worthTrying(c.soft.dropFirst(8)),
-               let repaired = c.softRepair(candidates: repairCandidates, from: 8, decode: { Self.decode($0, end: c.end) }) {
-                frame = repaired
+            if let frame = c.checkedFrame(
+                nearExact: nearExact, repairCandidates: repairCandidates, fromBit: 8,
+                tryRepair: WeakBitRepairGate.worthTrying(c.soft.dropFirst(8)), decode: { Self.decode($0, end: c.end) })
+            {
+                frames.append(frame)
             }
-            guard frame.checkPassed || nearExact else { continue }
-            frames.append(frame)
         }
         // Candidates dropped by the length check leave their entry behind; keep only open ones.
         if extendedErrors.count > 16 {

@@ -27,7 +27,6 @@ public struct DIY1Deframer: Deframer {
     public var repairCandidates = 10
     var collector: SyncWordFrameCollector
     var completed: [SyncWordFrameCollector.Candidate] = []
-    var position = 0
 
     public init(syncErrors: Int = 0, detectInverted: Bool = true) {
         self.syncErrors = syncErrors
@@ -38,15 +37,11 @@ public struct DIY1Deframer: Deframer {
 
     public mutating func reset() {
         collector.reset()
-        position = 0
     }
 
     public mutating func process(_ symbols: UnsafeBufferPointer<UInt8>, into frames: inout [DecodedFrame]) {
         completed.removeAll(keepingCapacity: true)
-        for s in symbols {
-            collector.push(s >= 128 ? 1 : 0, soft: s, at: position, length: Self.packetBits, completed: &completed)
-            position += 1
-        }
+        collector.collect(symbols, length: Self.packetBits, completed: &completed)
         for c in completed {
             guard var frame = Self.decode(SyncWordFrameCollector.pack(c.bits), end: c.end) else { continue }
             if !frame.checkPassed {

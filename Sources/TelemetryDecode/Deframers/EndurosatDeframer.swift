@@ -67,15 +67,12 @@ public struct EndurosatDeframer: Deframer {
             position += 1
         }
         for c in completed {
-            guard var frame = Self.decode(SyncWordFrameCollector.pack(c.bits), end: c.end) else { continue }
-            let nearExact = c.syncErrors <= repairMaxSyncErrors
-            if !frame.checkPassed && nearExact,
-                let repaired = c.softRepair(candidates: repairCandidates, from: 8, decode: { Self.decode($0, end: c.end) })
+            if let frame = c.checkedFrame(
+                nearExact: c.syncErrors <= repairMaxSyncErrors, repairCandidates: repairCandidates, fromBit: 8,
+                decode: { Self.decode($0, end: c.end) })
             {
-                frame = repaired
+                frames.append(frame)
             }
-            guard frame.checkPassed || nearExact else { continue }
-            frames.append(frame)
         }
     }
 

@@ -18,7 +18,6 @@ public struct GEOSCANDeframer: Deframer {
     public var repairCandidates = 10
     var collector: SyncWordFrameCollector
     var completed: [SyncWordFrameCollector.Candidate] = []
-    var position = 0
 
     /// `frameSize`: bytes after the sync word, CRC included (3...255).
     public init(frameSize: Int = defaultFrameSize, syncErrors: Int = 4, detectInverted: Bool = true) {
@@ -30,25 +29,18 @@ public struct GEOSCANDeframer: Deframer {
 
     public mutating func reset() {
         collector.reset()
-        position = 0
     }
 
     public mutating func process(_ symbols: UnsafeBufferPointer<UInt8>, into frames: inout [DecodedFrame]) {
         completed.removeAll(keepingCapacity: true)
-        for s in symbols {
-            collector.push(s >= 128 ? 1 : 0, soft: s, at: position, completed: &completed)
-            position += 1
-        }
+        collector.collect(symbols, completed: &completed)
         for c in completed {
-            var frame = Self.decode(SyncWordFrameCollector.pack(c.bits), end: c.end)
-            if !frame.checkPassed && c.syncErrors <= repairMaxSyncErrors,
-               let repaired = c.softRepair(candidates: repairCandidates, from: 0, decode: { Self.decode($0, end: c.end) }) {
-                frame = repaired
+            if let frame = c.checkedFrame(
+                nearExact: c.syncErrors <= repairMaxSyncErrors, repairCandidates: repairCandidates, fromBit: 0,
+                decode: { Self.decode($0, end: c.end) })
+            {
+                frames.append(frame)
             }
-            // A failed frame is worth reporting only after a near-exact sync word (noise makes plenty of
-            // 4-error hits).
-            guard frame.checkPassed || c.syncErrors <= repairMaxSyncErrors else { continue }
-            frames.append(frame)
         }
     }
 

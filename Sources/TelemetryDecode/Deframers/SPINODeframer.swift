@@ -27,7 +27,6 @@ public struct SPINODeframer: Deframer {
     public var repairCandidates = 10
     var collector: SyncWordFrameCollector
     var completed: [SyncWordFrameCollector.Candidate] = []
-    var position = 0
 
     /// `syncErrors`: bit errors allowed in the sync word (gr-satellites' default: 0).
     public init(syncErrors: Int = 0, detectInverted: Bool = true) {
@@ -39,25 +38,20 @@ public struct SPINODeframer: Deframer {
 
     public mutating func reset() {
         collector.reset()
-        position = 0
     }
 
     public mutating func process(_ symbols: UnsafeBufferPointer<UInt8>, into frames: inout [DecodedFrame]) {
         completed.removeAll(keepingCapacity: true)
-        for s in symbols {
-            // Header bits that cannot start a frame drop the candidate (nil); a repair may still
-            // change the length, so the window is collected whenever it is plausible.
-            collector.push(s >= 128 ? 1 : 0, soft: s, at: position, length: { Self.frameBits($0) }, completed: &completed)
-            position += 1
-        }
+        // Header bits that cannot start a frame drop the candidate (nil); a repair may still change the
+        // length, so the window is collected whenever it is plausible.
+        collector.collect(symbols, length: { Self.frameBits($0) }, completed: &completed)
         for c in completed {
-            guard var frame = Self.decode(SyncWordFrameCollector.pack(c.bits), end: c.end) else { continue }
-            if !frame.checkPassed && c.syncErrors <= repairMaxSyncErrors && WeakBitRepairGate.worthTrying(c.soft[...]),
-               let repaired = c.softRepair(candidates: repairCandidates, from: 0, decode: { Self.decode($0, end: c.end) }) {
-                frame = repaired
+            if let frame = c.checkedFrame(
+                nearExact: c.syncErrors <= repairMaxSyncErrors, repairCandidates: repairCandidates, fromBit: 0,
+                tryRepair: WeakBitRepairGate.worthTrying(c.soft[...]), decode: { Self.decode($0, end: c.end) })
+            {
+                frames.append(frame)
             }
-            guard frame.checkPassed || c.syncErrors <= repairMaxSyncErrors else { continue }
-            frames.append(frame)
         }
     }
 

@@ -49,7 +49,6 @@ struct SX126xPacketDeframer: Sendable {
     var repairCandidates = 10
     var collector: SyncWordFrameCollector
     var completed: [SyncWordFrameCollector.Candidate] = []
-    var position = 0
 
     init(_ format: Format, syncErrors: Int, repairMaxSyncErrors: Int, detectInverted: Bool) {
         self.format = format
@@ -62,25 +61,19 @@ struct SX126xPacketDeframer: Sendable {
 
     mutating func reset() {
         collector.reset()
-        position = 0
     }
 
     mutating func process(_ symbols: UnsafeBufferPointer<UInt8>, into frames: inout [DecodedFrame]) {
         completed.removeAll(keepingCapacity: true)
         let format = format
-        for s in symbols {
-            collector.push(s >= 128 ? 1 : 0, soft: s, at: position, length: { Self.packetBits($0, format) }, completed: &completed)
-            position += 1
-        }
+        collector.collect(symbols, length: { Self.packetBits($0, format) }, completed: &completed)
         for c in completed {
-            guard var frame = Self.decode(SyncWordFrameCollector.pack(c.bits), format, end: c.end) else { continue }
-            let nearExact = c.syncErrors <= repairMaxSyncErrors
-            if !frame.checkPassed && nearExact,
-               let repaired = c.softRepair(candidates: repairCandidates, from: 8, decode: { Self.decode($0, format, end: c.end) }) {
-                frame = repaired
+            if let frame = c.checkedFrame(
+                nearExact: c.syncErrors <= repairMaxSyncErrors, repairCandidates: repairCandidates, fromBit: 8,
+                decode: { Self.decode($0, format, end: c.end) })
+            {
+                frames.append(frame)
             }
-            guard frame.checkPassed || nearExact else { continue }
-            frames.append(frame)
         }
     }
 

@@ -35,6 +35,8 @@ struct SyncWordFrameCollector: Sendable {
     let supersededByHit: (@Sendable (Candidate) -> Bool)?
     var shift: UInt64 = 0
     var seen = 0
+    /// Stream index of the next symbol `collect` takes.
+    var position = 0
     var pending: [Candidate] = []
     /// Sync hits (both polarities) and hits dropped because too many candidates were open.
     var syncHits = 0
@@ -62,6 +64,7 @@ struct SyncWordFrameCollector: Sendable {
     mutating func reset() {
         shift = 0
         seen = 0
+        position = 0
         pending.removeAll(keepingCapacity: true)
     }
 
@@ -124,6 +127,16 @@ struct SyncWordFrameCollector: Sendable {
         pending.append(c)
     }
 
+    /// Feeds soft symbols (hard decision at 128), keeping the stream position itself.
+    mutating func collect(
+        _ symbols: UnsafeBufferPointer<UInt8>, length: ([UInt8]) -> Int? = { _ in nil as Int? }, completed: inout [Candidate]
+    ) {
+        for s in symbols {
+            push(s >= 128 ? 1 : 0, soft: s, at: position, length: length, completed: &completed)
+            position += 1
+        }
+    }
+
     /// Packs hard bits MSB first into bytes (a trailing partial byte is dropped).
     static func pack<C: Collection>(_ bits: C) -> [UInt8] where C.Element == UInt8, C.Index == Int {
         var out: [UInt8] = []
@@ -144,6 +157,21 @@ extension SyncWordFrameCollector.Candidate {
     /// without soft symbols.
     func byteReliability(fromBit from: Int = 0) -> [UInt8] {
         soft.count > from ? ReedSolomonSoftErasures.byteReliability(soft[from...]) : []
+    }
+
+    /// The frame `decode` makes of this candidate, with the policy the CRC framings share: a frame that
+    /// fails after a near-exact sync word gets `softRepair` (when `tryRepair`), and a failed frame is
+    /// reported only after such a sync word, since noise makes plenty of weaker hits. Nil: nothing to report.
+    func checkedFrame(
+        nearExact: Bool, repairCandidates: Int, fromBit: Int, tryRepair: Bool = true, decode: ([UInt8]) -> DecodedFrame?
+    ) -> DecodedFrame? {
+        guard var frame = decode(SyncWordFrameCollector.pack(bits)) else { return nil }
+        if !frame.checkPassed && nearExact && tryRepair,
+            let repaired = softRepair(candidates: repairCandidates, from: fromBit, decode: decode)
+        {
+            frame = repaired
+        }
+        return frame.checkPassed || nearExact ? frame : nil
     }
 
     /// Soft repair of a candidate whose check failed: flips one or two of the `candidates` least reliable

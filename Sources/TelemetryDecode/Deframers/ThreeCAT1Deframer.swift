@@ -22,7 +22,6 @@ public struct ThreeCAT1Deframer: Deframer {
     public let syncErrors: Int
     var collector: SyncWordFrameCollector
     var completed: [SyncWordFrameCollector.Candidate] = []
-    var position = 0
 
     public init(syncErrors: Int = 4, detectInverted: Bool = true) {
         self.syncErrors = syncErrors
@@ -33,15 +32,11 @@ public struct ThreeCAT1Deframer: Deframer {
 
     public mutating func reset() {
         collector.reset()
-        position = 0
     }
 
     public mutating func process(_ symbols: UnsafeBufferPointer<UInt8>, into frames: inout [DecodedFrame]) {
         completed.removeAll(keepingCapacity: true)
-        for s in symbols {
-            collector.push(s >= 128 ? 1 : 0, soft: s, at: position, completed: &completed)
-            position += 1
-        }
+        collector.collect(symbols, completed: &completed)
         for c in completed {
             if let frame = Self.decode(SyncWordFrameCollector.pack(c.bits), reliability: c.byteReliability(), end: c.end) {
                 frames.append(frame)
