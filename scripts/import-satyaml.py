@@ -36,7 +36,7 @@ SUPPORTED_FRAMINGS = {
     "UA01", "AAUSAT-4", "AISTECHSAT-2", "Endurosat",
     "Astrocast FX.25 NRZ-I", "Astrocast FX.25 NRZ", "OPS-SAT", "AO-40 uncoded",
     "Swiatowid", "AALTO-1", "DIY-1", "FOSSASAT", "Grizu-263A", "YUSAT", "SALSAT", "MRC-100 RA", "BINAR-1",
-    "NuSat", "SPINO",
+    "NuSat", "SPINO", "OpenLST", "QUBIK", "HSU-SAT1",
 }
 # Satellites whose framing differs from the standard one in ways SatYAML does not record (gr-satellites
 # keeps these in code): name -> framing variant.

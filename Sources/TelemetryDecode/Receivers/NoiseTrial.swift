@@ -75,6 +75,9 @@ public enum NoiseTrial {
         spec(.binar1, baud: 9600),
         spec(.nuSat, baud: 9600),
         spec(.spino, baud: 9600),
+        spec(.openLST, baud: 7415.77),
+        spec(.qubik, baud: 9600),
+        spec(.hsuSat1, .afsk, baud: 1200) { $0.afCarrier = 1700; $0.deviation = -500 },
     ]
 
     static func spec(

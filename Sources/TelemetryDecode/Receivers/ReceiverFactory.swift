@@ -143,6 +143,9 @@ public enum ReceiverFactory {
         case .binar1: return BINAR1Deframer()
         case .nuSat: return NuSatDeframer()
         case .spino: return SPINODeframer()
+        case .openLST: return OpenLSTDeframer()
+        case .qubik: return QUBIKDeframer()
+        case .hsuSat1: return HSUSAT1Deframer()
         case .usp: return USPDeframer()
         }
     }

@@ -67,6 +67,9 @@ public enum Framing: String, Sendable, Hashable, CaseIterable {
     case binar1 = "BINAR-1"
     case nuSat = "NuSat"
     case spino = "SPINO"
+    case openLST = "OpenLST"
+    case qubik = "QUBIK"
+    case hsuSat1 = "HSU-SAT1"
 }
 
 /// Everything the receive chain needs to know about one transmitter: plain data from the catalogue

@@ -4,7 +4,7 @@ import TelemetryDecode
 import TestSupport
 
 /// The framings of session 14 (AAUSAT-4, AISTECHSAT-2, Endurosat, Astrocast FX.25, OPS-SAT, UA01,
-/// Swiatowid, AALTO-1, DIY-1, FOSSASAT, Grizu-263A, YUSAT, MRC-100, BINAR-1, NuSat, SPINO)
+/// Swiatowid, AALTO-1, DIY-1, FOSSASAT, Grizu-263A, YUSAT, MRC-100, BINAR-1, NuSat, SPINO, OpenLST, QUBIK)
 /// through the whole receive chain the catalogue builds for their transmitters: FSK as an FM receiver's
 /// audio at 48 kHz (`SyncWordFramingsEndToEndTests.audio`, 10 dB SNR), UA01's BPSK on a 12 kHz audio
 /// carrier with a frequency error, demodulated by every chain `ReceiverFactory` makes, and deframed.
@@ -180,5 +180,14 @@ import TestSupport
         let spinoFrames = [SPINODeframer.frame(header: Self.random(16, &rng), payload: Self.random(36, &rng)),
             SPINODeframer.frame(header: Self.random(16, &rng), payload: Self.random(150, &rng))]
         try Self.check(.spino, baud: 9600, sync: S.bits(SPINODeframer.syncWord), payloads: spinoFrames, encode: { SPINODeframer.encode($0) })
+    }
+
+    @Test func openLSTAndQUBIKFrames() throws {
+        var rng = SplitMix64(seed: 61_502)
+        // DORA's odd baud rate, as catalogued.
+        try Self.check(.openLST, baud: 7415.77, sync: S.bits(OpenLSTDeframer.syncWord), payloads: [Self.random(40, &rng), Self.random(200, &rng)],
+            encode: OpenLSTDeframer.encode)
+        try Self.check(.qubik, baud: 9600, sync: S.bits(QUBIKDeframer.syncWord), payloads: [Self.random(126, &rng), Self.random(126, &rng)],
+            encode: QUBIKDeframer.encode)
     }
 }
