@@ -69,8 +69,10 @@ import Glibc
     }
 }
 
-/// Client and server over loopback. Serialized: the tests block threads in socket reads.
-@Suite(.serialized, .timeLimit(.minutes(2))) struct RTLTCPLoopbackTests {
+/// Client and server over loopback. Serialized: the tests block threads in socket reads. The time limit
+/// catches a hang; under ThreadSanitizer on a loaded 2-core machine the 3 MB transfer alone has taken
+/// 130 s, so it leaves room for that.
+@Suite(.serialized, .timeLimit(.minutes(5))) struct RTLTCPLoopbackTests {
     static func server(
         _ data: [UInt8], header: RTLTCPHeader = .r820t, pacing: RTLTCPServer.Pacing = .asFastAsPossible, loop: Bool = false,
         port: UInt16 = 0, maximumClients: Int = 1, rate: Double = 1_000_000, events: Collector<String>? = nil
