@@ -37,10 +37,11 @@ SUPPORTED_FRAMINGS = {
     "Astrocast FX.25 NRZ-I", "Astrocast FX.25 NRZ", "OPS-SAT", "AO-40 uncoded",
     "Swiatowid", "AALTO-1", "DIY-1", "FOSSASAT", "Grizu-263A", "YUSAT", "SALSAT", "MRC-100 RA", "BINAR-1",
     "NuSat", "SPINO", "OpenLST", "QUBIK", "HSU-SAT1",
+    "FORESAIL-1", "TUBIN", "BEESAT-1", "BEESAT-9", "HADES-D",
 }
-# Satellites whose framing differs from the standard one in ways SatYAML does not record (gr-satellites
-# keeps these in code): name -> framing variant.
-VARIANTS = {"BEESAT-1": "BEESAT-1", "BEESAT-9": "BEESAT-9"}
+# Satellites whose Mobitex framing has settings older SatYAML files do not record (newer gr-satellites
+# names a framing after each): name -> that framing.
+MOBITEX_SATELLITE_FRAMINGS = {"BEESAT-1": "BEESAT-1", "BEESAT-9": "BEESAT-9", "TUBIN": "TUBIN"}
 # Keys only gsd writes, carried over from an existing entry: per transmitter, and per satellite.
 GSD_TRANSMITTER_KEYS = ("telemetry", "variant")
 GSD_SATELLITE_KEYS = ("telemetry",)
@@ -70,8 +71,8 @@ def convert(sat):
                 if k == "frequency":
                     v = int(round(float(v)))
                 t[key] = v
-        if sat["name"] in VARIANTS and str(tx.get("framing", "")).startswith("Mobitex"):
-            t["variant"] = VARIANTS[sat["name"]]
+        if sat["name"] in MOBITEX_SATELLITE_FRAMINGS and str(tx.get("framing", "")).startswith("Mobitex"):
+            t["framing"] = MOBITEX_SATELLITE_FRAMINGS[sat["name"]]
         txs.append(t)
     if not txs:
         return None

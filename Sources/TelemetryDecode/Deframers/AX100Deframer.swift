@@ -1,4 +1,5 @@
-/// GomSpace NanoCom AX100 framings, both with the sync word 0x930B51DE (sent MSB first):
+/// GomSpace NanoCom AX100 framings, both with the sync word 0x930B51DE (sent MSB first) unless
+/// configured otherwise (FORESAIL-1 sends ASM+Golay frames behind the CCSDS ASM 0x1ACFFC1D):
 ///
 /// - `.asmGolay` ("AX100 ASM+Golay"): `sync | Golay(24,12) length field (3 bytes) | length bytes`,
 ///   the bytes CCSDS-scrambled (unless `ccsdsScrambler` is off) and Reed-Solomon coded; decoded like
@@ -16,6 +17,8 @@
 /// polarities; an inverted hit inverts the frame that follows.
 public struct AX100Deframer: Deframer {
     public static let syncWord: UInt32 = 0x930B_51DE
+    /// FORESAIL-1's sync word: the CCSDS attached sync marker (gr-satellites' framing "FORESAIL-1").
+    public static let foresail1SyncWord: UInt32 = 0x1ACF_FC1D
 
     public enum Mode: Sendable, Hashable {
         case asmGolay
@@ -35,13 +38,16 @@ public struct AX100Deframer: Deframer {
         /// 2016-2019 `ax100_decode` did. Off by default: gr-satellites 4.4 outputs the bytes as received
         /// (checked against its reference frames).
         public var swapCSPHeader: Bool
+        public var syncWord: UInt32
         public var framing: String
 
         public init(
             mode: Mode, ccsdsScrambler: Bool = true, syncErrors: Int = 4, detectInverted: Bool = true,
-            maxPendingFrames: Int = 4, swapCSPHeader: Bool = false, framing: String? = nil
+            maxPendingFrames: Int = 4, swapCSPHeader: Bool = false, syncWord: UInt32 = AX100Deframer.syncWord,
+            framing: String? = nil
         ) {
             self.mode = mode
+            self.syncWord = syncWord
             self.ccsdsScrambler = ccsdsScrambler
             self.syncErrors = syncErrors
             self.detectInverted = detectInverted
@@ -49,6 +55,10 @@ public struct AX100Deframer: Deframer {
             self.swapCSPHeader = swapCSPHeader
             self.framing = framing ?? (mode == .asmGolay ? "AX100 ASM+Golay" : "AX100 Reed Solomon")
         }
+
+        /// FORESAIL-1: ASM+Golay frames behind the CCSDS ASM.
+        public static let foresail1 = Configuration(
+            mode: .asmGolay, syncWord: AX100Deframer.foresail1SyncWord, framing: "FORESAIL-1")
     }
 
     public let configuration: Configuration
@@ -67,7 +77,7 @@ public struct AX100Deframer: Deframer {
     public init(_ configuration: Configuration) {
         self.configuration = configuration
         collector = GomSpaceSyncCollector(
-            syncWord: Self.syncWord, maxErrors: configuration.syncErrors, detectInverted: configuration.detectInverted,
+            syncWord: configuration.syncWord, maxErrors: configuration.syncErrors, detectInverted: configuration.detectInverted,
             headerBytes: 1, maxPending: configuration.maxPendingFrames, keepSoftSymbols: true)
         if configuration.mode == .asmGolay {
             golay = U482CDeframer(Self.golayConfiguration(configuration))
@@ -79,7 +89,7 @@ public struct AX100Deframer: Deframer {
     static func golayConfiguration(_ c: Configuration) -> U482CDeframer.Configuration {
         U482CDeframer.Configuration(
             viterbi: .off, scrambler: c.ccsdsScrambler ? .on : .off, reedSolomon: .on, syncErrors: c.syncErrors,
-            detectInverted: c.detectInverted, maxPendingFrames: c.maxPendingFrames, syncWord: Self.syncWord,
+            detectInverted: c.detectInverted, maxPendingFrames: c.maxPendingFrames, syncWord: c.syncWord,
             window: 255, framing: c.framing)
     }
 

@@ -13,7 +13,9 @@
 ///   whose 8 data bits carry 18 message bytes and their CRC-16/X-25, high byte first.
 ///
 /// The (12, 8) code corrects one bit per codeword. The callsign and its CRC are corrected by flipping up
-/// to `callsignBitFlips` bits (fewest first). Output, as TU Berlin's ground software and gr-satellites
+/// to `callsignBitFlips` bits (fewest first), or, when the satellite's callsign is known (TUBIN DP0TBN,
+/// BEESAT-9 DP0BEM), accepted within `knownCallsignBitErrors` of it and its CRC and replaced by them:
+/// 64 known bits make a far stronger check than the CRC alone. Output, as TU Berlin's ground software and gr-satellites
 /// produce it (a TUBiX20 "master frame"): control bytes, callsign and callsign CRC (when sent), the 18
 /// message bytes of each block, then `0xAA`, a 32-bit little-endian mask of the blocks whose CRC failed,
 /// `0xBB`.
@@ -46,6 +48,10 @@ public struct MobitexDeframer: Deframer {
         public var variant: Variant
         public var syncErrors: Int
         public var callsignBitFlips: Int
+        /// The satellite's callsign (6 ASCII characters, padded with spaces), when known.
+        public var knownCallsign: [UInt8]?
+        /// Bit errors accepted in the 64 bits of a known callsign and its CRC (gr-satellites: 12).
+        public var knownCallsignBitErrors: Int
         public var detectInverted: Bool
         public var maxPending: Int
         /// Good blocks needed before the first bad one to output a frame cut after them (0: never cut).
@@ -53,8 +59,11 @@ public struct MobitexDeframer: Deframer {
         public var framing: String
         public init(
             nx: Bool = false, variant: Variant = .standard, syncErrors: Int = 2, callsignBitFlips: Int = 2, detectInverted: Bool = true,
-            maxPending: Int = 16, minimumLeadingBlocks: Int = 2, framing: String? = nil
+            maxPending: Int = 16, minimumLeadingBlocks: Int = 2, knownCallsign: String? = nil, knownCallsignBitErrors: Int = 12,
+            framing: String? = nil
         ) {
+            self.knownCallsign = knownCallsign.map { Self.callsignField($0) }
+            self.knownCallsignBitErrors = max(0, min(knownCallsignBitErrors, 16))
             self.minimumLeadingBlocks = minimumLeadingBlocks > 0 ? max(2, minimumLeadingBlocks) : 0
             self.nx = nx
             self.variant = variant
@@ -63,6 +72,15 @@ public struct MobitexDeframer: Deframer {
             self.detectInverted = detectInverted
             self.maxPending = max(1, maxPending)
             self.framing = framing ?? (nx ? "Mobitex-NX" : "Mobitex")
+        }
+
+        /// The 8 callsign bytes as sent: 6 ASCII characters (cut or padded with spaces) and their
+        /// CRC-16/XMODEM, high byte first.
+        static func callsignField(_ callsign: String) -> [UInt8] {
+            let ascii = Array(callsign.utf8.prefix(6))
+            let text = ascii + [UInt8](repeating: 0x20, count: 6 - ascii.count)
+            let crc = UInt16(CRCAlgorithm.xmodem.checksum(text))
+            return text + [UInt8(crc >> 8), UInt8(crc & 0xFF)]
         }
     }
 
@@ -150,7 +168,12 @@ public struct MobitexDeframer: Deframer {
         p.bytes[1] = c1.byte
         p.bytes[2] = MobitexCode.parity(c0.byte) << 4 | MobitexCode.parity(c1.byte)
         p.corrected += c0.corrected + c1.corrected
-        if headerLength > 3 {
+        if headerLength > 3, let known = configuration.knownCallsign {
+            let errors = zip(p.bytes[3..<11], known).reduce(0) { $0 + ($1.0 ^ $1.1).nonzeroBitCount }
+            guard errors <= configuration.knownCallsignBitErrors else { return false }
+            p.bytes.replaceSubrange(3..<11, with: known)
+            p.corrected += errors
+        } else if headerLength > 3 {
             guard let flips = Self.correctCallsign(&p.bytes, maxFlips: configuration.callsignBitFlips) else { return false }
             // A callsign is printable ASCII; a false sync rarely passes this and the CRC together.
             guard p.bytes[3..<9].allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return false }

@@ -78,6 +78,11 @@ public enum NoiseTrial {
         spec(.openLST, baud: 7415.77),
         spec(.qubik, baud: 9600),
         spec(.hsuSat1, .afsk, baud: 1200) { $0.afCarrier = 1700; $0.deviation = -500 },
+        spec(.foresail1, baud: 9600),
+        spec(.tubin, baud: 4800),
+        spec(.beesat1, baud: 4800),
+        spec(.beesat9, baud: 4800),
+        spec(.hadesD, baud: 200),
     ]
 
     static func spec(

@@ -146,6 +146,11 @@ public enum ReceiverFactory {
         case .openLST: return OpenLSTDeframer()
         case .qubik: return QUBIKDeframer()
         case .hsuSat1: return HSUSAT1Deframer()
+        case .foresail1: return AX100Deframer(.foresail1)
+        case .tubin: return MobitexDeframer(.init(nx: true, knownCallsign: "DP0TBN", framing: "TUBIN"))
+        case .beesat1: return MobitexDeframer(.init(nx: true, variant: .beesat1, framing: "BEESAT-1"))
+        case .beesat9: return MobitexDeframer(.init(nx: true, variant: .beesat9, knownCallsign: "DP0BEM", framing: "BEESAT-9"))
+        case .hadesD: return HADESDeframer(variant: .hadesD)
         case .usp: return USPDeframer()
         }
     }

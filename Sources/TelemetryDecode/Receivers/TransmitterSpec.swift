@@ -70,6 +70,17 @@ public enum Framing: String, Sendable, Hashable, CaseIterable {
     case openLST = "OpenLST"
     case qubik = "QUBIK"
     case hsuSat1 = "HSU-SAT1"
+    // gr-satellites' names for a framing with one satellite's settings.
+    /// AX100 ASM+Golay behind the CCSDS ASM.
+    case foresail1 = "FORESAIL-1"
+    /// Mobitex-NX, callsign DP0TBN.
+    case tubin = "TUBIN"
+    /// Mobitex-NX without the callsign field.
+    case beesat1 = "BEESAT-1"
+    /// Mobitex-NX with 32 blocks always, callsign DP0BEM.
+    case beesat9 = "BEESAT-9"
+    /// HADES with HADES-D's packet sizes.
+    case hadesD = "HADES-D"
 }
 
 /// Everything the receive chain needs to know about one transmitter: plain data from the catalogue

@@ -11,10 +11,10 @@ import TestSupport
     }
 
     /// Channel bits of an ASM+Golay burst: preamble, sync word, frame, tail.
-    static func asmBits(_ payloads: [[UInt8]], scrambler: Bool = true) throws -> [UInt8] {
+    static func asmBits(_ payloads: [[UInt8]], scrambler: Bool = true, syncWord: UInt32 = AX100Deframer.syncWord) throws -> [UInt8] {
         var bits = S.bits([UInt8](repeating: 0xAA, count: 20))
         for p in payloads {
-            bits += S.bits(AX100Deframer.syncWord)
+            bits += S.bits(syncWord)
             bits += S.bits(try AX100Deframer.encodeASMGolayFrame(p, ccsdsScrambler: scrambler))
             bits += S.bits([UInt8](repeating: 0xAA, count: 8))
         }
@@ -57,6 +57,23 @@ import TestSupport
         var d = AX100Deframer(AX100Deframer.Configuration(mode: .asmGolay, ccsdsScrambler: false))
         let frames = S.deframe(S.softSymbols(try Self.asmBits([p], scrambler: false)), with: &d)
         #expect(frames.map(\.bytes) == [p])
+    }
+
+    /// FORESAIL-1: the same frames behind the CCSDS ASM; neither sync word finds the other's frames.
+    @Test func foresail1UsesTheCCSDSAttachedSyncMarker() throws {
+        let payloads = [Self.payload(40, seed: 21), Self.payload(180, seed: 22)]
+        var bits = try Self.asmBits(payloads, syncWord: AX100Deframer.foresail1SyncWord)
+        for i in [3, 17, 28] { bits[20 * 8 + i] ^= 1 }  // sync errors are tolerated as for 0x930B51DE
+        for inverted in [false, true] {
+            var d = AX100Deframer(.foresail1)
+            let frames = S.deframe(S.softSymbols(bits, inverted: inverted), with: &d, chunk: 333)
+            #expect(frames.map(\.bytes) == payloads)
+            #expect(frames.allSatisfy { $0.checkPassed && $0.framing == "FORESAIL-1" })
+        }
+        var standard = AX100Deframer(mode: .asmGolay)
+        #expect(S.deframe(S.softSymbols(bits), with: &standard).isEmpty)
+        var foresail = AX100Deframer(.foresail1)
+        #expect(S.deframe(S.softSymbols(try Self.asmBits(payloads)), with: &foresail).isEmpty)
     }
 
     @Test func asmGolayCorrectsSyncHeaderAndPayloadErrors() throws {

@@ -110,6 +110,30 @@ import TestSupport
         #expect(f.checkPassed && f.bytes.count == 10 + 32 * 18 + 6)
     }
 
+    /// A known callsign (TUBIN, BEESAT-9) accepts a header whose callsign and CRC are within 12 bits of it,
+    /// where the CRC search gives up after 2; the output carries the callsign as it should read. Another
+    /// satellite's callsign is not accepted.
+    @Test func knownCallsignAcceptsMoreDamageAndRejectsOthers() throws {
+        let messages = Self.messages(2)
+        let clean = Self.transmit(messages, nx: true, callsign: "DP0TBN")
+        var damaged = clean
+        // 7 errors in the callsign and 3 in its CRC (header bits 24..<88 after the 16-bit sync).
+        for i in [24, 31, 38, 45, 52, 59, 66, 75, 80, 87] { damaged[16 + i] ^= 1 }
+        let tubin = MobitexDeframer.Configuration(nx: true, knownCallsign: "DP0TBN", framing: "TUBIN")
+        let f = try #require(Self.decode(damaged, tubin).first)
+        #expect(f.checkPassed && f.framing == "TUBIN" && f.correctedSymbols == 10)
+        #expect(Self.decode(clean, tubin).map(\.bytes) == [f.bytes])
+        #expect(Array(f.bytes[2..<8]) == Array("DP0TBN".utf8))
+        // Without the known callsign the same header is dropped.
+        #expect(Self.decode(damaged, .init(nx: true)).isEmpty)
+        // Beyond 12 errors, and a different callsign (DP0BEM and its CRC are 16 bits from DP0TBN's).
+        var worse = damaged
+        for i in [26, 34, 42] { worse[16 + i] ^= 1 }
+        #expect(Self.decode(worse, tubin).isEmpty)
+        #expect(Self.decode(Self.transmit(messages, nx: true, callsign: "DP0BEM"), tubin).isEmpty)
+        #expect(MobitexDeframer.Configuration.callsignField("DP0TBN").count == 8)
+    }
+
     /// A frame that announces 9 blocks but sends 6 (AMGU-1, SOKRAT) and then random bits: output as its
     /// six good blocks with an empty mask; with one good block before the noise, only as a failed frame.
     @Test(arguments: [6, 1])
