@@ -1,5 +1,7 @@
 /// Demodulates 2-FSK already turned into baseband by an FM receiver (the audio of an FM radio, or an
 /// FM discriminator's output): DC removal, matched filter, zero-crossing timing recovery, soft symbols.
+/// DC removal is a running mean (right for balanced, scrambled data) or the midpoint of the two tracked
+/// symbol levels (`TwoLevelDCTracker`: long runs of one symbol survive); the receive chains run both.
 /// Input with few and fractional samples per symbol (9600 Bd in 44.1 kHz audio) is first resampled to
 /// a whole number of them (`WorkingRate`).
 public struct FSKDemodulator: Sendable {
@@ -12,11 +14,13 @@ public struct FSKDemodulator: Sendable {
         public var inverted: Bool
         /// Low-pass cutoff as a fraction of the baud rate; 0 selects a one-symbol boxcar matched filter.
         public var filterCutoff: Double
+        public var dcRemoval: DCRemoval
 
         public init(
             sampleRate: Double, baudRate: Double, clockGain: Double = 0.15, inverted: Bool = false,
-            filterCutoff: Double = 0.8
+            filterCutoff: Double = 0.8, dcRemoval: DCRemoval = .runningMean
         ) {
+            self.dcRemoval = dcRemoval
             self.sampleRate = sampleRate
             self.baudRate = baudRate
             self.clockGain = clockGain
@@ -25,12 +29,23 @@ public struct FSKDemodulator: Sendable {
         }
     }
 
+    public enum DCRemoval: Sendable, Hashable {
+        /// Mean over ~32 symbols, before the filter. Follows offsets that jump beyond the deviation at
+        /// once, but drifts toward a long run of one symbol.
+        case runningMean
+        /// Midpoint of the two symbol levels, after the filter (`TwoLevelDCTracker`). Holds through runs
+        /// of hundreds of symbols, but after noise with skewed excursions a level can be left behind
+        /// for up to ~1000 symbols.
+        case levelMidpoint
+    }
+
     public let configuration: Configuration
     /// The rate the demodulator runs at (`configuration.sampleRate` unless resampled).
     public let workingRate: Double
     var resampler: PolyphaseResampler<Float>?
     var resampled: [Float] = []
     var dc: DCBlocker
+    var levels: TwoLevelDCTracker
     var matched: BoxcarFilter
     var lowPass: FIRFilter?
     var filtered: [Float] = []
@@ -47,6 +62,9 @@ public struct FSKDemodulator: Sendable {
         workingRate = resampler == nil ? c.sampleRate : rate
         let sps = workingRate / c.baudRate
         dc = DCBlocker(timeConstant: Float(sps * 32))
+        // Each level settles in ~32 symbols of its own; the other follows over ~1000, longer than the
+        // runs in real frames.
+        levels = TwoLevelDCTracker(fast: Float(sps * 16), slow: Float(sps * 1024))
         matched = BoxcarFilter(length: c.filterCutoff > 0 ? 1 : max(1, Int(sps.rounded())))
         if c.filterCutoff > 0 {
             lowPass = FIRFilter(taps: FIRFilter.lowPass(
@@ -82,8 +100,9 @@ public struct FSKDemodulator: Sendable {
         } else {
             work.append(contentsOf: samples)
         }
+        let levelMidpoint = configuration.dcRemoval == .levelMidpoint
         work.withUnsafeMutableBufferPointer { w in
-            dc.process(w)
+            if !levelMidpoint { dc.process(w) }
             if lowPass == nil { matched.process(w) }
         }
         if lowPass != nil {
@@ -94,6 +113,8 @@ public struct FSKDemodulator: Sendable {
             }
             swap(&work, &filtered)
         }
+        // After the filter, so the tracked levels are those of filtered symbols.
+        if levelMidpoint { work.withUnsafeMutableBufferPointer { levels.process($0) } }
         symbols.removeAll(keepingCapacity: true)
         work.withUnsafeBufferPointer { sync.process($0, into: &symbols) }
         symbols.withUnsafeBufferPointer { scaler.process($0, into: &out) }

@@ -39,8 +39,10 @@ public enum ReceiverFactory {
         let demods: [Receiver.Demodulator]
         switch spec.modulation {
         case .fsk, .gfsk, .gmsk, .fskSubaudio:
-            demods = [0.8, 0.0].map { cutoff in
-                .fsk(FSKDemodulator(.init(sampleRate: rate, baudRate: spec.baudRate, filterCutoff: cutoff)))
+            // Two hypotheses: balanced data through a low-pass filter with a running-mean DC, and data
+            // with long runs of one symbol through a one-symbol boxcar with the level-midpoint DC.
+            demods = [(0.8, FSKDemodulator.DCRemoval.runningMean), (0.0, .levelMidpoint)].map { cutoff, dc in
+                .fsk(FSKDemodulator(.init(sampleRate: rate, baudRate: spec.baudRate, filterCutoff: cutoff, dcRemoval: dc)))
             }
         case .afsk:
             guard let carrier = spec.afCarrier else { throw .missingParameter("af_carrier", transmitter: spec.name) }

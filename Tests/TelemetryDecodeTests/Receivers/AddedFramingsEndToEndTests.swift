@@ -173,8 +173,7 @@ import TestSupport
         var rng = SplitMix64(seed: 49_272)
         try Self.check(.binar1, baud: 9600, sync: S.bits([0xAA, 0xAA, 0xAA, 0xAA, 0x7E]), payloads: [Self.random(50, &rng), Self.random(7, &rng)],
             encode: { BINAR1Deframer.encode($0) }, expected: { [UInt8($0.count)] + $0 })
-        // NuSat's zero fill is not scrambled: a short packet leaves hundreds of 0 bits, over which this
-        // synthetic FSK chain loses the block (see the session 14 note); packets near full size here.
+        // Short packets, whose unscrambled zero fill is a long run: `FSKLongRunsEndToEndTests`.
         try Self.check(.nuSat, baud: 9600, sync: S.bits(NuSatDeframer.syncWord), payloads: [Self.random(58, &rng), Self.random(52, &rng)],
             encode: { NuSatDeframer.encode($0) })
         let spinoFrames = [SPINODeframer.frame(header: Self.random(16, &rng), payload: Self.random(36, &rng)),
