@@ -30,8 +30,10 @@ public struct ReplayOptions: Sendable {
 
 public struct ReplaySummary: Sendable {
     public var goodFrames = 0
-    /// Candidates whose check failed (never printed as frames).
+    /// Candidates whose check failed (never printed as frames), not counting `damagedCopies`.
     public var failedFrames = 0
+    /// Failed candidates that were damaged copies of good frames (another chain received them intact).
+    public var damagedCopies = 0
     public var signalSeconds = 0.0
     public var wallSeconds = 0.0
     /// Transmitters skipped because gsd cannot decode them yet, with the reason.
@@ -59,10 +61,12 @@ public final class ReplaySession {
     public let source: SampleFileSource
     private var bank: ReceiverBank
     private var merger = FrameMerger()
+    private var tally: FailedCandidateTally
     public private(set) var summary = ReplaySummary()
 
     public init(_ options: ReplayOptions) throws {
         self.options = options
+        tally = FailedCandidateTally(transmitters: options.transmitters)
         source = try SampleFileSource.open(path: options.path, format: options.format, rate: options.rate, iq: options.iq)
         let input: ReceiverFactory.Input =
             source.isComplex
@@ -131,9 +135,12 @@ public final class ReplaySession {
                 continue
             }
             guard f.frame.checkPassed else {
-                summary.failedFrames += 1
+                tally.failed(f, nearby: frames)
+                summary.failedFrames = tally.failed
+                summary.damagedCopies = tally.damagedCopies
                 continue
             }
+            tally.good(f)
             guard merger.accept(f) else { continue }
             summary.goodFrames += 1
             try onFrame(f)

@@ -116,6 +116,7 @@ struct ReplayCommand: AsyncParsableCommand {
         let rtf = summary.realtimeFactor
         printError(
             "gsd: \(file): \(summary.goodFrames) good frames, \(summary.failedFrames) failed checks, "
+                + (summary.damagedCopies > 0 ? "\(summary.damagedCopies) damaged copies of good frames, " : "")
                 + "\(String(format: "%.1f", summary.signalSeconds)) s of signal, "
                 + "\(String(format: "%.0f", rtf))x realtime")
     }
