@@ -7,7 +7,10 @@ import TelemetryDecode
 public final class LiveDecodeSession: Sendable {
     public struct Summary: Sendable {
         public var goodFrames = 0
+        /// Candidates whose check failed, not counting `damagedCopies`.
         public var failedFrames = 0
+        /// Failed candidates that were damaged copies of good frames (another chain received them intact).
+        public var damagedCopies = 0
         public var seconds = 0.0
         /// Bytes the pipeline's ring had to drop (the decoder fell behind) and the driver's own losses.
         public var droppedBytes = 0
@@ -69,15 +72,19 @@ public final class LiveDecodeSession: Sendable {
         defer { timer.cancel() }
         var summary = Summary()
         var merger = FrameMerger()
+        var tally = FailedCandidateTally(transmitters: receivers.map(\.spec))
         do {
             try await withTaskCancellationHandler {
                 for try await f in pipeline.outputs {
                     if f.frame.checkPassed {
+                        tally.good(f)
                         guard merger.accept(f) else { continue }
                         summary.goodFrames += 1
                     } else {
-                        summary.failedFrames += 1
+                        tally.failed(f)
                     }
+                    // The chains' frames of one block come together; a second is ample.
+                    tally.settle(upTo: f.time - 1)
                     try onFrame(f, start.addingTimeInterval(f.time))
                 }
             } onCancel: {
@@ -89,6 +96,9 @@ public final class LiveDecodeSession: Sendable {
             throw error
         }
         await pipeline.waitUntilStopped()
+        tally.settleAll()
+        summary.failedFrames = tally.failed
+        summary.damagedCopies = tally.damagedCopies
         let stats = pipeline.statistics
         summary.seconds = Double(stats.bytesIn / stream.format.bytesPerSample) / stream.sampleRate
         summary.droppedBytes = stats.bytesDropped

@@ -135,9 +135,7 @@ public final class ReplaySession {
                 continue
             }
             guard f.frame.checkPassed else {
-                tally.failed(f, nearby: frames)
-                summary.failedFrames = tally.failed
-                summary.damagedCopies = tally.damagedCopies
+                tally.failed(f)
                 continue
             }
             tally.good(f)
@@ -146,5 +144,8 @@ public final class ReplaySession {
             try onFrame(f)
         }
         frames = kept
+        if limit.isFinite { tally.settle(upTo: limit) } else { tally.settleAll() }
+        summary.failedFrames = tally.failed
+        summary.damagedCopies = tally.damagedCopies
     }
 }

@@ -4,6 +4,9 @@
 /// operator frames were lost when none was. The chains' reports of one frame lie up to ~60 symbols
 /// apart (filter delays, block boundaries); two different frames end 128 symbols apart only if the
 /// second is shorter than 16 bytes.
+///
+/// Frames may come in any order within a few seconds: a failed candidate is held until `settle(upTo:)`
+/// says every good frame that could be its original has been seen.
 public struct FailedCandidateTally: Sendable {
     /// Failed candidates with no good frame of their transmitter near them.
     public private(set) var failed = 0
@@ -11,7 +14,8 @@ public struct FailedCandidateTally: Sendable {
     public private(set) var damagedCopies = 0
     /// Seconds within which a good frame makes a failed candidate its copy, by transmitter name.
     let window: [String: Double]
-    var recentGood: [(transmitter: String, time: Double)] = []
+    var good: [(transmitter: String, time: Double)] = []
+    var held: [ReceivedFrame] = []
 
     public init(transmitters: [TransmitterSpec], copyWindowSymbols: Double = 128) {
         var w: [String: Double] = [:]
@@ -19,18 +23,32 @@ public struct FailedCandidateTally: Sendable {
         window = w
     }
 
-    /// A good frame (whether or not it was a repeat another chain already reported).
-    public mutating func good(_ frame: ReceivedFrame) {
-        recentGood.removeAll { frame.time - $0.time > 10 }
-        recentGood.append((frame.transmitter, frame.time))
+    /// A good frame (whether or not it repeats one another chain already reported).
+    public mutating func good(_ frame: ReceivedFrame) { good.append((frame.transmitter, frame.time)) }
+
+    /// A failed candidate, decided later.
+    public mutating func failed(_ frame: ReceivedFrame) { held.append(frame) }
+
+    /// Decides the held candidates that end more than their window before `time`: every good frame
+    /// up to `time` has been passed to `good`.
+    public mutating func settle(upTo time: Double) {
+        var keep: [ReceivedFrame] = []
+        for f in held {
+            let w = window[f.transmitter] ?? 0
+            if f.time + w >= time {
+                keep.append(f)
+            } else if good.contains(where: { $0.transmitter == f.transmitter && abs($0.time - f.time) <= w }) {
+                damagedCopies += 1
+            } else {
+                failed += 1
+            }
+        }
+        held = keep
+        let oldest = held.map(\.time).min() ?? time
+        let widest = window.values.max() ?? 0
+        good.removeAll { $0.time < min(oldest, time) - widest }
     }
 
-    /// A failed candidate; `nearby` holds the frames not yet passed to `good`, which may end just after it.
-    public mutating func failed(_ frame: ReceivedFrame, nearby: [ReceivedFrame]) {
-        let w = window[frame.transmitter] ?? 0
-        let isCopy =
-            recentGood.contains { $0.transmitter == frame.transmitter && abs($0.time - frame.time) <= w }
-            || nearby.contains { $0.frame.checkPassed && $0.transmitter == frame.transmitter && abs($0.time - frame.time) <= w }
-        if isCopy { damagedCopies += 1 } else { failed += 1 }
-    }
+    /// End of input: decides every held candidate.
+    public mutating func settleAll() { settle(upTo: .infinity) }
 }

@@ -127,6 +127,7 @@ struct ListenCommand: AsyncParsableCommand {
         printError(
             "gsd: listen: \(sat.name) on \(summary.hardware), \(Int(summary.centre)) Hz at \(Int(summary.sampleRate)) Sps"
                 + (doppler != nil ? ", Doppler corrected" : "") + ": \(summary.goodFrames) good frames, \(summary.failedFrames) failed checks, "
+                + (summary.damagedCopies > 0 ? "\(summary.damagedCopies) damaged copies of good frames, " : "")
                 + "\(String(format: "%.1f", summary.seconds)) s of signal, \(summary.droppedBytes) bytes dropped by the decoder, "
                 + "\(summary.driverDrops) lost in the driver")
     }
