@@ -4,7 +4,7 @@
 Only facts carry over (names, NORAD ids, frequencies, modulations, baud rates, framing parameters);
 the output is gsd's own format. Transmitters whose framing gsd does not handle are left out, and a
 satellite with none left is skipped. Keys gsd adds to an existing entry (telemetry definitions, a
-framing variant) are kept when the entry is rewritten.
+framing variant, a known callsign) are kept when the entry is rewritten.
 
 Usage: scripts/import-satyaml.py SATYAML_DIR [SATYAML_DIR ...]
   e.g. Debian's gr-satellites package: /usr/lib/python3/dist-packages/satellites/satyaml
@@ -43,7 +43,7 @@ SUPPORTED_FRAMINGS = {
 # names a framing after each): name -> that framing.
 MOBITEX_SATELLITE_FRAMINGS = {"BEESAT-1": "BEESAT-1", "BEESAT-9": "BEESAT-9", "TUBIN": "TUBIN"}
 # Keys only gsd writes, carried over from an existing entry: per transmitter, and per satellite.
-GSD_TRANSMITTER_KEYS = ("telemetry", "variant")
+GSD_TRANSMITTER_KEYS = ("telemetry", "variant", "callsign")
 GSD_SATELLITE_KEYS = ("telemetry",)
 SUPPORTED_MODULATIONS = {"FSK", "AFSK", "BPSK", "DBPSK", "DBPSK Manchester", "GFSK", "GMSK", "FSK subaudio"}
 # SatYAML key -> gsd key; values are copied as they are.

@@ -109,6 +109,10 @@ public struct SatelliteCatalogue: Sendable {
         spec.convolutional = try f.optionalString("convolutional")
         spec.scrambler = try f.optionalString("scrambler")
         spec.variant = try f.optionalString("variant")
+        spec.callsign = try f.optionalString("callsign")
+        if let c = spec.callsign, !(1...6).contains(c.utf8.count) || !c.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            throw f.error("callsign", "must be 1 to 6 printable ASCII characters, not '\(c)'")
+        }
         if modulation == .afsk && (spec.afCarrier == nil || spec.deviation == nil) {
             throw f.error(spec.afCarrier == nil ? "af_carrier" : "deviation", "required for AFSK")
         }

@@ -13,12 +13,12 @@
 ///   whose 8 data bits carry 18 message bytes and their CRC-16/X-25, high byte first.
 ///
 /// The (12, 8) code corrects one bit per codeword. The callsign and its CRC are corrected by flipping up
-/// to `callsignBitFlips` bits (fewest first), or, when the satellite's callsign is known (TUBIN DP0TBN,
-/// BEESAT-9 DP0BEM), accepted within `knownCallsignBitErrors` of it and its CRC and replaced by them:
-/// 64 known bits make a far stronger check than the CRC alone. Output, as TU Berlin's ground software and gr-satellites
-/// produce it (a TUBiX20 "master frame"): control bytes, callsign and callsign CRC (when sent), the 18
-/// message bytes of each block, then `0xAA`, a 32-bit little-endian mask of the blocks whose CRC failed,
-/// `0xBB`.
+/// to `callsignBitFlips` bits (fewest first). When the satellite's callsign is known (TUBIN DP0TBN,
+/// BEESAT-9 DP0BEM, a catalogue entry's `callsign`), they are instead accepted within
+/// `knownCallsignBitErrors` of it and its CRC, and replaced by them: 64 known bits make a far stronger
+/// check than the CRC alone. Output, as TU Berlin's ground software and gr-satellites produce it (a
+/// TUBiX20 "master frame"): control bytes, callsign and callsign CRC (when sent), the 18 message bytes
+/// of each block, then `0xAA`, a 32-bit little-endian mask of the blocks whose CRC failed, `0xBB`.
 /// `checkPassed` = every block's CRC matched; a frame with some bad blocks is reported failed, one whose
 /// blocks all failed is not reported (a false sync that passed the header checks by chance).
 ///

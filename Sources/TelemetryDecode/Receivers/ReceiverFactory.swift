@@ -118,7 +118,7 @@ public enum ReceiverFactory {
                 }
                 return known
             } ?? .standard
-            return MobitexDeframer(.init(nx: spec.framing == .mobitexNX, variant: variant))
+            return MobitexDeframer(.init(nx: spec.framing == .mobitexNX, variant: variant, knownCallsign: spec.callsign))
         case .sanoSat: return SanoSatDeframer()
         case .eseo: return ESEODeframer()
         case .ua01: return AX25Deframer(lineCoding: .doubleNRZIThenG3RUH, framing: "UA01")
@@ -149,9 +149,9 @@ public enum ReceiverFactory {
         case .qubik: return QUBIKDeframer()
         case .hsuSat1: return HSUSAT1Deframer()
         case .foresail1: return AX100Deframer(.foresail1)
-        case .tubin: return MobitexDeframer(.init(nx: true, knownCallsign: "DP0TBN", framing: "TUBIN"))
+        case .tubin: return MobitexDeframer(.init(nx: true, knownCallsign: spec.callsign ?? "DP0TBN", framing: "TUBIN"))
         case .beesat1: return MobitexDeframer(.init(nx: true, variant: .beesat1, framing: "BEESAT-1"))
-        case .beesat9: return MobitexDeframer(.init(nx: true, variant: .beesat9, knownCallsign: "DP0BEM", framing: "BEESAT-9"))
+        case .beesat9: return MobitexDeframer(.init(nx: true, variant: .beesat9, knownCallsign: spec.callsign ?? "DP0BEM", framing: "BEESAT-9"))
         case .hadesD: return HADESDeframer(variant: .hadesD)
         case .usp: return USPDeframer()
         }

@@ -107,6 +107,9 @@ public struct TransmitterSpec: Sendable, Hashable {
     public var scrambler: String?
     /// A satellite's own flavour of a framing (Mobitex: "BEESAT-1" without callsign, "BEESAT-9" with 32 blocks).
     public var variant: String?
+    /// Mobitex-NX: the satellite's callsign (1 to 6 printable ASCII characters), checked as a known one
+    /// (within 12 of the 64 callsign and CRC bits) instead of correcting the received one by its CRC.
+    public var callsign: String?
 
     public init(
         name: String, frequency: Double? = nil, modulation: Modulation, baudRate: Double, framing: Framing,
