@@ -48,7 +48,8 @@ public struct MobitexDeframer: Deframer {
         public var variant: Variant
         public var syncErrors: Int
         public var callsignBitFlips: Int
-        /// The satellite's callsign (6 ASCII characters, padded with spaces), when known.
+        /// The satellite's callsign field as sent, when known: 6 ASCII characters (padded with spaces)
+        /// and their CRC (`callsignField`); the initializer takes the callsign as text.
         public var knownCallsign: [UInt8]?
         /// Bit errors accepted in the 64 bits of a known callsign and its CRC (gr-satellites: 12).
         public var knownCallsignBitErrors: Int
