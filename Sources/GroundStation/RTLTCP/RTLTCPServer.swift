@@ -263,7 +263,6 @@ public final class RTLTCPServer: @unchecked Sendable {
             threads.enter()
             let t = Thread { [self] in
                 let (sent, reason) = serve(fd: fd, client: id)
-                Self.closeGracefully(fd)
                 state.withLock { _ = $0.active.remove(id) }
                 emit(.clientDisconnected(client: id, bytesSent: sent, reason: reason))
                 threads.leave()
@@ -278,8 +277,9 @@ public final class RTLTCPServer: @unchecked Sendable {
     /// Ends a client's connection with a FIN rather than a reset: closing a socket whose receive buffer
     /// holds unread bytes (a command the client sent as the recording ended) makes the kernel send RST,
     /// and the client may then lose the last IQ bytes and see "connection reset" instead of the end.
-    /// So: stop sending, read and discard what the client still sends (up to a second), then close.
-    static func closeGracefully(_ fd: Int32) {
+    /// So: stop sending, read what the client still sends (up to a second) and hand it to `received`,
+    /// then close.
+    static func closeGracefully(_ fd: Int32, received: (ArraySlice<UInt8>) -> Void = { _ in }) {
         _ = shutdown(fd, Int32(SHUT_WR))
         var scratch = [UInt8](repeating: 0, count: 4096)
         let deadline = ContinuousClock.now + .seconds(1)
@@ -290,15 +290,34 @@ public final class RTLTCPServer: @unchecked Sendable {
             if r <= 0 { break }  // nothing more within 100 ms, or an error
             let n = scratch.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
             if n == 0 { break }  // the client closed too
+            if n > 0 { received(scratch[0..<n]) }
             if n < 0 && errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK { break }
         }
         _ = modemSysClose(fd)
     }
 
-    /// Serves one client until it goes, the source ends (not looping), or the server stops.
-    /// Returns the IQ bytes sent and why it ended.
+    /// Serves one client until it goes, the source ends (not looping), or the server stops, then closes
+    /// the connection. Returns the IQ bytes sent and why it ended.
     private func serve(fd: Int32, client: Int) -> (Int, String) {
         let c = configuration
+        var rate = c.sampleRate
+        var paceStart = ContinuousClock.now
+        var pacedBytes = 0  // sent since paceStart
+        var parser = RTLTCPCommandParser()
+        func receive(_ bytes: ArraySlice<UInt8>) {
+            for cmd in parser.feed(bytes) {
+                let action = apply(cmd, rate: &rate)
+                if cmd.kind == .sampleRate {
+                    paceStart = .now
+                    pacedBytes = 0
+                }
+                state.withLock { $0.commands.append((client, cmd)) }
+                emit(.command(client: client, cmd, action: action))
+            }
+        }
+        // Commands that arrive as the connection closes are still acknowledged: with fast pacing a short
+        // recording can be sent whole before a loaded client's first command comes in.
+        defer { Self.closeGracefully(fd, received: receive) }
         if let e = rtlSendAll(fd, c.header.bytes, deadline: .now + c.sendTimeout) {
             return (0, "sending the header failed: \(errnoText(e))")
         }
@@ -315,11 +334,7 @@ public final class RTLTCPServer: @unchecked Sendable {
         var start = 0, end = 0  // pending bytes in `buffer`
         var ended = false
         var sent = 0
-        var rate = c.sampleRate
-        var paceStart = ContinuousClock.now
-        var pacedBytes = 0  // sent since paceStart
         var lastProgress = ContinuousClock.now
-        var parser = RTLTCPCommandParser()
         var inbox = [UInt8](repeating: 0, count: 512)
 
         while true {
@@ -381,15 +396,7 @@ public final class RTLTCPServer: @unchecked Sendable {
                     let e = errno
                     if e != EINTR && e != EAGAIN && e != EWOULDBLOCK { return (sent, "client connection failed: \(errnoText(e))") }
                 } else {
-                    for cmd in parser.feed(inbox[0..<n]) {
-                        let action = apply(cmd, rate: &rate)
-                        if cmd.kind == .sampleRate {
-                            paceStart = .now
-                            pacedBytes = 0
-                        }
-                        state.withLock { $0.commands.append((client, cmd)) }
-                        emit(.command(client: client, cmd, action: action))
-                    }
+                    receive(inbox[0..<n])
                 }
             }
             if allowed > 0 && pfd.revents & Int16(POLLOUT) != 0 {

@@ -67,6 +67,8 @@ import Testing
         #expect(pipeline.statistics.bytesDropped == 0)
         let missing = expected.subtracting(got)
         #expect(missing.isEmpty, "\(missing.count) of \(expected.count) reference frames missing; got \(got.count) frames")
+        // The server reports the end once it has closed the connection, with every command it read.
+        #expect(waitUntil { events.all.contains { $0.contains("disconnected") } })
         #expect(events.all.contains { $0.contains("frequency 437100000 Hz") })
         #expect(events.all.contains { $0.contains("end of recording") })
     }

@@ -170,6 +170,22 @@ import Glibc
         #expect(c.receive(12 + 1000) == RTLTCPHeader(tunerType: .r828d, gainCount: 29).bytes + Array(data[0..<1000]))
     }
 
+    /// A recording sent whole before the client's first command (fast pacing, a loaded client): the
+    /// command is still read and acknowledged while the server closes, not dropped with the connection.
+    @Test func commandAfterTheLastSampleIsStillAcknowledged() throws {
+        let data = rtlTestPattern(10_000, seed: 11)
+        let events = Collector<String>()
+        let s = try Self.server(data, events: events)
+        defer { s.stop() }
+        let a = try RawSocket.connect(port: s.port)
+        #expect(a.receive(12 + data.count) == RTLTCPHeader.r820t.bytes + data)
+        try a.send(RTLTCPCommand.frequency(436_500_000).bytes)
+        #expect(waitUntil { events.all.contains { $0.contains("disconnected") } })
+        #expect(s.receivedCommands.map(\.command) == [.frequency(436_500_000)])
+        #expect(events.all.contains { $0.contains("frequency 436500000 Hz") })
+        #expect(events.all.contains { $0.contains("disconnected after \(data.count) bytes: end of recording") })
+    }
+
     @Test func severalClientsAtOnce() throws {
         let data = rtlTestPattern(500_000, seed: 9)
         let s = try Self.server(data, maximumClients: 3)
