@@ -6,8 +6,10 @@
 /// byte neither scrambled nor shifted in), so the descrambler is written from that behaviour.
 /// Output: the descrambled packet without its CRC, as gr-satellites.
 ///
-/// The 16-bit sync word is searched with at most `syncErrors` bit errors (default 1) in both
-/// polarities; unknown packet types end a candidate at once.
+/// The 16-bit sync word is searched with at most `syncErrors` bit errors in both polarities; unknown
+/// packet types end a candidate at once. The default is an exact sync word, as gr-satellites: with only
+/// a CRC-16 behind a 16-bit sync, one allowed error made ~750 sync hits an hour of noise at 200 Bd
+/// (two chains, two polarities) and one false frame in the hour measured; exact, 17 times fewer.
 public struct HADESDeframer: Deframer {
     public enum Variant: String, Sendable, CaseIterable {
         case hadesR = "HADES-R"
@@ -31,7 +33,7 @@ public struct HADESDeframer: Deframer {
     var completed: [SyncWordFrameCollector.Candidate] = []
     var position = 0
 
-    public init(variant: Variant = .hadesR, syncErrors: Int = 1, detectInverted: Bool = true) {
+    public init(variant: Variant = .hadesR, syncErrors: Int = 0, detectInverted: Bool = true) {
         self.variant = variant
         sizes = variant.sizes
         collector = SyncWordFrameCollector(

@@ -31,19 +31,23 @@ import TestSupport
         }
     }
 
-    @Test func streamWithSyncWordsNoiseAndABitErrorInTheSync() {
+    @Test func streamWithSyncWordsNoiseAndABitErrorInOneSync() {
         var bits = DeframerTestSupport.bits([UInt8](repeating: 0x55, count: 20))
         for (i, p) in Self.packets.enumerated() {
             var sync = DeframerTestSupport.bits([0xBF, 0x35])
             if i == 2 { sync[5] ^= 1 }
             bits += sync + DeframerTestSupport.bits(Hex.bytes(p.air)) + DeframerTestSupport.bits([UInt8](repeating: 0xA5, count: 7))
         }
-        for inverted in [false, true] {
-            var d = HADESDeframer()
-            let frames = DeframerTestSupport.deframe(DeframerTestSupport.softSymbols(bits, inverted: inverted), with: &d, chunk: 333)
-            #expect(frames.allSatisfy { $0.checkPassed })
-            #expect(frames.map { Hex.string($0.bytes) } == Self.packets.map { $0.out.lowercased() }, "inverted \(inverted)")
-            #expect(frames.allSatisfy { $0.framing == "HADES-R" })
+        // By default the sync word must be exact (packet 2 is lost); one error can be allowed.
+        for (syncErrors, lost) in [(0, [2]), (1, [])] {
+            let want = Self.packets.enumerated().filter { !lost.contains($0.offset) }.map { $0.element.out.lowercased() }
+            for inverted in [false, true] {
+                var d = HADESDeframer(syncErrors: syncErrors)
+                let frames = DeframerTestSupport.deframe(DeframerTestSupport.softSymbols(bits, inverted: inverted), with: &d, chunk: 333)
+                #expect(frames.allSatisfy { $0.checkPassed })
+                #expect(frames.map { Hex.string($0.bytes) } == want, "sync errors \(syncErrors), inverted \(inverted)")
+                #expect(frames.allSatisfy { $0.framing == "HADES-R" })
+            }
         }
     }
 
