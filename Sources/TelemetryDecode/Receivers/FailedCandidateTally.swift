@@ -30,9 +30,12 @@ public struct FailedCandidateTally: Sendable {
     public mutating func failed(_ frame: ReceivedFrame) { held.append(frame) }
 
     /// Decides the held candidates that end more than their window before `time`: every good frame
-    /// up to `time` has been passed to `good`.
-    public mutating func settle(upTo time: Double) {
+    /// up to `time` has been passed to `good`. Returns the ones decided as failures (not copies), in
+    /// the order they came, for a caller that keeps them.
+    @discardableResult
+    public mutating func settle(upTo time: Double) -> [ReceivedFrame] {
         var keep: [ReceivedFrame] = []
+        var failures: [ReceivedFrame] = []
         for f in held {
             let w = window[f.transmitter] ?? 0
             if f.time + w >= time {
@@ -41,14 +44,20 @@ public struct FailedCandidateTally: Sendable {
                 damagedCopies += 1
             } else {
                 failed += 1
+                failures.append(f)
             }
         }
         held = keep
         let oldest = held.map(\.time).min() ?? time
         let widest = window.values.max() ?? 0
         good.removeAll { $0.time < min(oldest, time) - widest }
+        return failures
     }
 
-    /// End of input: decides every held candidate.
-    public mutating func settleAll() { settle(upTo: .infinity) }
+    /// End of input: decides every held candidate (returns the failures, as `settle`).
+    @discardableResult
+    public mutating func settleAll() -> [ReceivedFrame] { settle(upTo: .infinity) }
+
+    /// Failed candidates not decided yet.
+    public var undecided: Int { held.count }
 }

@@ -24,13 +24,18 @@ import Testing
         t.failed(Self.frame("1k2", 1.005))  // another transmitter
         t.failed(Self.frame("1k2", 2.0))  // copy of the good frame that comes after it (100 ms)
         t.failed(Self.frame("1k2", 1.98))  // 120 ms: another frame
-        t.settle(upTo: 1.9)
+        // Returned: the failures decided, not the copies.
+        let first = t.settle(upTo: 1.9)
+        #expect(first.map { [$0.transmitter: $0.time] } == [["9k6": 1.015], ["1k2": 1.005]])
         #expect(t.damagedCopies == 1 && t.failed == 2)  // the 1k2 candidates near 2 s are still held
+        #expect(t.undecided == 2)
         t.good(Self.frame("1k2", 2.1, good: true))
         t.failed(Self.frame("9k6", 3.0))
         t.failed(Self.frame("9k6", 3.001))  // neither has a good frame
-        t.settleAll()
+        let rest = t.settleAll()
+        #expect(rest.map(\.time) == [1.98, 3.0, 3.001])
         #expect(t.damagedCopies == 2)
         #expect(t.failed == 5)
+        #expect(t.undecided == 0)
     }
 }

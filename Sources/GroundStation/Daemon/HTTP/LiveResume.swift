@@ -40,8 +40,8 @@ enum LiveBackfill {
         return ByteBuffer(string: "id: \(LiveEventID(e))\nevent: frame\ndata: " + String(decoding: data, as: UTF8.self) + "\n\n")
     }
 
-    /// This station's stored frames after `last` (later in the same pass, or in later passes), oldest
-    /// first, as live events. Nothing when the pass is unknown (a client of another database).
+    /// This station's stored frames after `last` (later in the same pass, or in later passes), in id
+    /// order, as live events. Nothing when the pass is unknown (a client of another database).
     static func events(after last: LiveEventID, store: PassStore) async throws -> [LiveFrameEvent] {
         guard let resumed = try await store.pass(id: last.passID) else { return [] }
         var passes: [Int64: PassRecord] = [resumed.id: resumed]
@@ -58,6 +58,8 @@ enum LiveBackfill {
             }
             if frames.count < page { break }
         }
-        return events
+        // In id order, as the live stream sent them: a failed check is stored (and numbered) up to a
+        // second after later good frames, and a client that resumes from an id must not skip one.
+        return events.sorted { LiveEventID($0) < LiveEventID($1) }
     }
 }

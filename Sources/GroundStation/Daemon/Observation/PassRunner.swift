@@ -238,42 +238,57 @@ public struct PassRunner: Sendable {
         func reportRing() async {
             metrics.ring(delta: await state.ring(passID: record.id, pipeline.statistics))
         }
+        // Failed candidates wait until the good frames near them are in: a damaged copy of a frame that
+        // another chain received intact is counted, not stored as a failed check.
+        var tally = FailedCandidateTally(transmitters: plan.receivers.map(\.spec))
+        func keepFrame(_ f: ReceivedFrame) async throws {
+            let time = playStart.addingTimeInterval(f.time * timeScale)
+            let look = plan.angles?.angles(at: time)
+            let frame = FrameRecord(
+                passID: record.id, sequence: sequence, time: time, bytes: f.frame.bytes, framing: f.frame.framing,
+                checksOK: f.frame.checkPassed, azimuth: look?.azimuth, elevation: look?.elevation,
+                telemetryJSON: f.frame.checkPassed
+                    ? telemetry?.json(norad: record.norad, transmitter: f.transmitter, frame: f.frame.bytes) : nil)
+            do {
+                try await store.appendFrame(frame)
+            } catch {
+                if error is CancellationError || Task.isCancelled { throw error }
+                // Not acknowledged, so not announced; decoding goes on, and the next frame tries
+                // again (a disk that filled up may have room again).
+                metrics.frameNotStored(satellite: record.satellite)
+                logger.error("frame not stored", metadata: ["pass": "\(record.id)", "error": "\(error)"])
+                await state.failed("pass \(record.id): a frame was decoded but not stored: \(error)")
+                return
+            }
+            tap.stored(frame, signalTime: f.time)
+            sequence += 1
+            lastFrame = max(lastFrame, time)
+            // Failed checks are held back on purpose (above), so only good frames measure the latency.
+            let latency: Duration? = plan.paced && f.frame.checkPassed
+                ? (ContinuousClock.now - clockStart) - .seconds(f.time * timeScale) : nil
+            metrics.frame(satellite: record.satellite, checksOK: f.frame.checkPassed, latency: latency)
+            await state.frameStored(passID: record.id)
+            await reportRing()
+            if let forwarder {
+                do { try await forwarder.enqueue(frame, norad: record.norad) } catch {
+                    logger.error("cannot queue frame for SiDS", metadata: ["pass": "\(record.id)", "error": "\(error)"])
+                }
+            }
+            hub.publish(LiveFrameEvent(frame, of: record))
+        }
         do {
             try await withTaskCancellationHandler {
                 for try await f in pipeline.outputs {
-                    if f.frame.checkPassed && !merger.accept(f) { continue }
-                    let time = playStart.addingTimeInterval(f.time * timeScale)
-                    let look = plan.angles?.angles(at: time)
-                    let frame = FrameRecord(
-                        passID: record.id, sequence: sequence, time: time, bytes: f.frame.bytes, framing: f.frame.framing,
-                        checksOK: f.frame.checkPassed, azimuth: look?.azimuth, elevation: look?.elevation,
-                        telemetryJSON: f.frame.checkPassed
-                            ? telemetry?.json(norad: record.norad, transmitter: f.transmitter, frame: f.frame.bytes) : nil)
-                    do {
-                        try await store.appendFrame(frame)
-                    } catch {
-                        if error is CancellationError || Task.isCancelled { throw error }
-                        // Not acknowledged, so not announced; decoding goes on, and the next frame tries
-                        // again (a disk that filled up may have room again).
-                        metrics.frameNotStored(satellite: record.satellite)
-                        logger.error("frame not stored", metadata: ["pass": "\(record.id)", "error": "\(error)"])
-                        await state.failed("pass \(record.id): a frame was decoded but not stored: \(error)")
-                        continue
+                    if f.frame.checkPassed {
+                        tally.good(f)
+                        if merger.accept(f) { try await keepFrame(f) }
+                    } else {
+                        tally.failed(f)
                     }
-                    tap.stored(frame, signalTime: f.time)
-                    sequence += 1
-                    lastFrame = max(lastFrame, time)
-                    let latency: Duration? = plan.paced ? (ContinuousClock.now - clockStart) - .seconds(f.time * timeScale) : nil
-                    metrics.frame(satellite: record.satellite, checksOK: f.frame.checkPassed, latency: latency)
-                    await state.frameStored(passID: record.id)
-                    await reportRing()
-                    if let forwarder {
-                        do { try await forwarder.enqueue(frame, norad: record.norad) } catch {
-                            logger.error("cannot queue frame for SiDS", metadata: ["pass": "\(record.id)", "error": "\(error)"])
-                        }
-                    }
-                    hub.publish(LiveFrameEvent(frame, of: record))
+                    // The chains' frames of one block come together; a second of signal is ample.
+                    for failed in tally.settle(upTo: f.time - 1) { try await keepFrame(failed) }
                 }
+                for failed in tally.settleAll() { try await keepFrame(failed) }
             } onCancel: {
                 pipeline.cancel()
             }
@@ -282,11 +297,19 @@ public struct PassRunner: Sendable {
             await pipeline.waitUntilStopped()
             await reportRing()
             await keep(tap, record: record)
+            if tally.undecided > 0 {
+                logger.warning("failed candidates not stored", metadata: ["pass": "\(record.id)", "count": "\(tally.undecided)",
+                                                                            "why": "the pass ended before they were checked against good frames"])
+            }
             throw error
         }
         await pipeline.waitUntilStopped()
         await reportRing()
         await keep(tap, record: record)
+        if tally.damagedCopies > 0 {
+            metrics.damagedCopies(satellite: record.satellite, count: tally.damagedCopies)
+            logger.info("damaged copies of good frames not stored", metadata: ["pass": "\(record.id)", "count": "\(tally.damagedCopies)"])
+        }
         if Task.isCancelled { throw CancellationError() }
         return (sequence, lastFrame)
     }

@@ -112,7 +112,11 @@ public final class PassTap: @unchecked Sendable {
     public func finish(waterfallPath: String?, title: String) -> Outcome {
         var outcome = Outcome()
         if let writer {
-            writer.annotations = annotations
+            // SigMF wants annotations in sample order; failed checks are stored a little after later frames.
+            writer.annotations = annotations.enumerated().sorted {
+                let (a, b) = ($0.element["core:sample_start"] as? Int ?? 0, $1.element["core:sample_start"] as? Int ?? 0)
+                return a != b ? a < b : $0.offset < $1.offset
+            }.map(\.element)
             do {
                 try writer.finish()
                 outcome.recording = recordingBase

@@ -31,7 +31,9 @@ import Testing
         for (p, rec) in zip(passes, ["us04.wav", "quetzal1.wav"]) {
             let frames = try await store.frames(FrameQuery(passID: p.id, limit: 1000))
             #expect(frames.count == p.frameCount)
-            #expect(frames.map(\.sequence) == Array(0..<frames.count))
+            // Numbered in the order stored: a failed check waits for the good frames near it (a damaged
+            // copy of one is not stored), so it may come after a later frame.
+            #expect(frames.map(\.sequence).sorted() == Array(0..<frames.count))
             let good = Set(frames.filter(\.checksOK).map { $0.bytes.map { String(format: "%02x", $0) }.joined() })
             #expect(good == (try DaemonFixtures.expectedFrames(rec)), "\(rec)")
             #expect(frames.allSatisfy { $0.framing == "AX.25 G3RUH" })
@@ -81,6 +83,29 @@ import Testing
         // gr-satellites (expected/quetzal1.telemetry.txt): bat_voltage = 3982.0666, reset_counter = 17593.
         #expect(abs((volts.number ?? 0) - 3982.0666) < 1e-6 && unit == "mV", "\(volts) \(String(describing: unit))")
         #expect(TelemetryFieldPath("payload.CDHS.reset_counter")?.read(telemetry)?.value == .int(17593))
+        try await store.close()
+    }
+
+    /// A failed candidate next to a good frame of its transmitter is a damaged copy of a frame another
+    /// chain received intact: the daemon counts it and stores only the real failed checks, the same
+    /// counts as `gsd replay` gives for the recording (lucky_7 is the shared one with copies).
+    @Test func damagedCopiesOfGoodFramesAreCountedNotStored() async throws {
+        let scratch = try DaemonScratch()
+        defer { scratch.remove() }
+        let replay = try ReplaySession(ReplayOptions(
+            path: try SharedRecordings.path("lucky_7.wav"), transmitters: try IQReplayTests.transmitters(norad: 44406)))
+        let summary = try await replay.run(onFrame: { _ in })
+        #expect(summary.damagedCopies > 0 && summary.failedFrames > 0, "\(summary)")
+        let (daemon, store) = try await Self.runDaemon(scratch, recordings: [("lucky_7.wav", 44406)])
+        let frames = try await store.frames(FrameQuery(passID: 1, limit: 1000))
+        let good = frames.filter(\.checksOK)
+        #expect(Set(good.map { $0.bytes.map { String(format: "%02x", $0) }.joined() }) == (try DaemonFixtures.expectedFrames("lucky_7.wav")))
+        #expect(good.count == summary.goodFrames)
+        #expect(frames.count - good.count == summary.failedFrames)
+        #expect(frames.map(\.sequence).sorted() == Array(0..<frames.count))
+        let metrics = String(decoding: daemon.metrics.render(), as: UTF8.self)
+        #expect(metrics.contains(#"gsd_frames_damaged_copies_total{satellite="Lucky-7"} \#(summary.damagedCopies)"#), "\(metrics)")
+        #expect(metrics.contains(#"gsd_frames_total{satellite="Lucky-7",checks="failed"} \#(summary.failedFrames)"#))
         try await store.close()
     }
 
