@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -22,10 +21,12 @@ public enum LoopbackPorts {
         throw ChildProcess.Failure("no free TCP port in 20000-\(upper)")
     }
 
-    private static let handedOut = Mutex(Set<UInt16>())
+    // NSLock, not Synchronization.Mutex: TSan cannot see the Mutex's futex and would report the set.
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var handedOut = Set<UInt16>()
 
     private static func claim(_ port: UInt16) -> Bool {
-        handedOut.withLock { $0.insert(port).inserted }
+        lock.withLock { handedOut.insert(port).inserted }
     }
 
     private static func bindable(_ port: UInt16) -> Bool {

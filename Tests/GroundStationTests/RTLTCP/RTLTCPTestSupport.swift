@@ -1,6 +1,6 @@
 import Foundation
 import GroundStation
-import Synchronization
+import TelemetryDecode
 
 #if canImport(Glibc)
 import Glibc
@@ -37,7 +37,7 @@ func rtlTestPattern(_ count: Int, seed: UInt64 = 1) -> [UInt8] {
 
 /// Collects values from other threads.
 final class Collector<T: Sendable>: Sendable {
-    private let items = Mutex<[T]>([])
+    private let items = Locked<[T]>([])
     func add(_ t: T) { items.withLock { $0.append(t) } }
     var all: [T] { items.withLock { $0 } }
 }

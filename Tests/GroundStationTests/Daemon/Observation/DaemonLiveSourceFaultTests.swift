@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import GroundStation
+import TelemetryDecode
 import Testing
 
 /// rtl_tcp peers that misbehave during a live pass: one that accepts and never speaks, one that answers
@@ -64,7 +64,7 @@ import Testing
 
     @Test func serverThatIsNotRTLTCPFailsThePass() async throws {
         let (listener, port) = try RawSocket.listen()
-        let finished = Mutex(false)
+        let finished = Locked(false)
         let t = Thread {
             // Answer every connection (the client may retry) with an HTTP error until the test is done: a
             // fixed window (it was 2 minutes) can close before a starved daemon reaches its pass.

@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import Synchronization
+import TelemetryDecode
 
 /// A SiDS telemetry server on loopback (a real Hummingbird app) whose answer the test switches
 /// between 500 and 200; it records every request's form fields and the status it gave.
@@ -12,9 +12,9 @@ final class SiDSTestServer: Sendable {
     }
 
     let port: Int
-    private let status = Mutex(500)
-    private let log = Mutex<[Request]>([])
-    private let task: Mutex<Task<Void, any Error>?> = Mutex(nil)
+    private let status = Locked(500)
+    private let log = Locked<[Request]>([])
+    private let task: Locked<Task<Void, any Error>?> = Locked(nil)
 
     init(port: Int) { self.port = port }
 
