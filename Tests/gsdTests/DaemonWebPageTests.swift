@@ -38,10 +38,12 @@ import Glibc
             if try await DaemonHTTP.json(base + "/api/schedule")["finished"] as? Bool == true { break }
             try await Task.sleep(for: .milliseconds(100))
         }
+        let us04 = try await ReplayCounts.of("us04.wav", norad: 42702)
+        let stored = us04.stored + 1  // and Quetzal-1's one good frame
         let dom = try await Self.dumpDOM(base + "/?live=0#pass-1", scratch: scratch)
         #expect(dom.contains("<span id=\"station\">e2e</span>"), "\(dom.prefix(3000))")
         #expect(dom.contains("receiver: file 2 recordings"), "status lists the receiver")
-        #expect(dom.contains("<td id=\"framesStored\">7</td>"), "status counts 6 + 1 stored frames")
+        #expect(dom.contains("<td id=\"framesStored\">\(stored)</td>"), "status counts \(us04.stored) + 1 stored frames")
         // Schedule: both recordings played.
         #expect(dom.components(separatedBy: "<td>done</td>").count - 1 == 2)
         // Passes table: both passes, with their frame counts.
@@ -50,8 +52,8 @@ import Glibc
         // The pass view (#pass-1): its frames, the reference ones among the good ones.
         #expect(dom.contains("<h3>Pass 1: COLUMBIA</h3>"))
         for hex in try RecordingManifest.expected("us04.wav") { #expect(dom.contains("<td class=\"hex\">\(hex)</td>"), "frame \(hex.prefix(16))") }
-        // Frames by satellite and time (first page: all 7 frames of both passes).
-        #expect(dom.contains("frames 1–7"))
+        // Frames by satellite and time (first page: all frames of both passes).
+        #expect(dom.contains("frames 1–\(stored)"))
         #expect(dom.contains("off (?live=0)"))
     }
 
@@ -98,9 +100,10 @@ import Glibc
         let base = try await daemon.waitForURL()
         let port = try #require(Int(base.split(separator: ":").last ?? ""))
         // Blocking reads with a 1 s receive timeout; the suite is serialized, so this holds one pool thread.
-        let frames = try await DaemonHTTP.liveFrames(host: "127.0.0.1", port: port, count: 6, timeout: .seconds(60))
-        #expect(frames.count == 6, "\(daemon.output)")
-        #expect(frames.map { $0["sequence"] as? Int } == Array(0..<6))
+        let n = try await ReplayCounts.of("us04.wav", norad: 42702).stored
+        let frames = try await DaemonHTTP.liveFrames(host: "127.0.0.1", port: port, count: n, timeout: .seconds(60))
+        #expect(frames.count == n, "\(daemon.output)")
+        #expect(frames.map { $0["sequence"] as? Int } == Array(0..<n))
         #expect(frames.allSatisfy { $0["norad"] as? Int == 42702 && $0["pass_id"] as? Int == 1 })
         let good = Set(frames.filter { $0["checks_ok"] as? Bool == true }.compactMap { $0["hex"] as? String })
         #expect(good == (try RecordingManifest.expected("us04.wav")))
@@ -108,15 +111,15 @@ import Glibc
         let stored = try await DaemonHTTP.items(base + "/api/passes/1/frames")
         #expect(Set(stored.compactMap { $0["hex"] as? String }).isSuperset(of: Set(frames.compactMap { $0["hex"] as? String })))
 
-        // A client that reconnects after frame 1.2 gets the three it missed from the store, with their ids.
-        let resumed = try await DaemonHTTP.liveFrames(host: "127.0.0.1", port: port, count: 3, timeout: .seconds(30), lastEventID: "1.2")
-        #expect(resumed.map { $0["sequence"] as? Int } == Array(3..<6))
-        #expect(resumed.map { $0["_id"] as? String } == ["1.3", "1.4", "1.5"])
-        #expect(frames.map { $0["_id"] as? String } == (0..<6).map { "1.\($0)" })
+        // A client that reconnects after frame 1.2 gets the ones it missed from the store, with their ids.
+        let resumed = try await DaemonHTTP.liveFrames(host: "127.0.0.1", port: port, count: n - 3, timeout: .seconds(30), lastEventID: "1.2")
+        #expect(resumed.map { $0["sequence"] as? Int } == Array(3..<n))
+        #expect(resumed.map { $0["_id"] as? String } == (3..<n).map { "1.\($0)" })
+        #expect(frames.map { $0["_id"] as? String } == (0..<n).map { "1.\($0)" })
         #expect(resumed.map { $0["hex"] as? String } == frames.dropFirst(3).map { $0["hex"] as? String })
         #expect(resumed.allSatisfy { $0["satellite"] as? String == "COLUMBIA" && $0["norad"] as? Int == 42702 })
         // After the last frame: nothing to replay (the stream stays open, so this waits for its timeout).
-        let none = try await DaemonHTTP.liveFrames(host: "127.0.0.1", port: port, count: 1, timeout: .seconds(2), lastEventID: "1.5")
+        let none = try await DaemonHTTP.liveFrames(host: "127.0.0.1", port: port, count: 1, timeout: .seconds(2), lastEventID: "1.\(n - 1)")
         #expect(none.isEmpty)
         // A malformed id is a 400 naming the expected form.
         let (status, body) = try await DaemonHTTP.get(base + "/api/live?after=1.x")

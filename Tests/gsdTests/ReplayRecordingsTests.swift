@@ -63,7 +63,8 @@ import Testing
     }
 
     /// Good frames gsd decodes from recordings where gr-satellites gets none (Debian's has no Mobitex decoder
-    /// without an extra module, and no SanoSat framing; its ESEO decoder finds nothing in eseo.wav): how
+    /// without an extra module, and no SanoSat framing; its ESEO decoder finds nothing in eseo.wav, nor its
+    /// AX.25 decoder in sat_3cat_2.wav): how
     /// many, and what each must look like. Every Mobitex recording gives frames.
     static let framesWithoutReference: [String: (count: Int, plausible: @Sendable (String) -> Bool)] = [
         // Mobitex-NX master frames: control (2), callsign (6) whose CRC matched, its CRC (2), 18-byte blocks
@@ -78,9 +79,22 @@ import Testing
         "sanosat1.wav": (2, { $0.hasPrefix(hex("AM9NPQ")) && $0.count == 44 }),
         // ESEO: a 141-byte beacon (CRC and Reed-Solomon passed) addressed ESEO from IW4DUL, PID F0, type 3.
         "eseo.wav": (1, { $0.hasPrefix("8aa68a9e40406092ae6888aa9861") && $0.dropFirst(32).hasPrefix("f003") && $0.count == 282 }),
+        // 3CAT-2: an AX.25 UI frame from 3CAT2 to UPC, PID F0, with an ASCII housekeeping line. Its symbols
+        // come 1.5 % slower than 9600 Bd: only a timing loop that learns the rate receives it.
+        "sat_3cat_2.wav": (1, { $0.hasPrefix("aaa08640404000668682a864400003f0ff") && printableText(hex: $0.dropFirst(34)) }),
     ]
 
     static func hex(_ text: String) -> String { text.utf8.map { String(format: "%02x", $0) }.joined() }
+
+    /// Whether hex digits spell text: printable ASCII or tabs, at least 16 characters.
+    static func printableText(hex: Substring) -> Bool {
+        let digits = Array(hex.utf8)
+        guard digits.count >= 32, digits.count % 2 == 0 else { return false }
+        return stride(from: 0, to: digits.count, by: 2).allSatisfy { i in
+            guard let b = UInt8(String(decoding: digits[i...(i + 1)], as: UTF8.self), radix: 16) else { return false }
+            return (0x20...0x7E).contains(b) || b == 0x09
+        }
+    }
 
     static func plainMobitexFrame(_ frame: String, blocks: Int) -> Bool {
         frame.hasSuffix("aa00000000bb") && frame.count / 2 == 2 + 18 * blocks + 6

@@ -54,6 +54,19 @@ import TestSupport
         #expect(r.received == r.sent && r.spurious == 0, "\(m): \(r.received) of \(r.sent)")
     }
 
+    /// A transmitter or recorder clock far off (1.5 %, as 3CAT-2's in the shared recordings, whose
+    /// only frame was lost before): the symbol timing loop learns the rate, and every frame comes through.
+    /// (AFSK is left out: at 1–1.5 % its first frame after the flag lead-in is often lost even at 20 dB,
+    /// with the first-order loop as well; not understood yet. Its FER at 1 % is in the note's table.)
+    @Test(arguments: [SyntheticSignals.Modem.fsk9600IQ, .bpsk9600Audio, .bpsk1200IQ])
+    func decodesWithALargeClockError(_ m: SyntheticSignals.Modem) throws {
+        for ppm in [-15_000.0, 15_000] {
+            let ch = SyntheticSignals.Channel(ebN0: 16, frequencyError: Self.frequencyError(m), clockPPM: ppm)
+            let r = try SyntheticSignals.roundTrip(m, channel: ch, frames: 10, length: Self.frameLength, seed: 0xC10C)
+            #expect(r.received == r.sent && r.spurious == 0, "\(m), \(ch): \(r.received) of \(r.sent)")
+        }
+    }
+
     /// Doppler ramps (a LEO pass sweeps a 437 MHz carrier by up to ~100 Hz/s): BPSK's Costas loop
     /// must follow them without slipping, so every frame comes through at a moderate Eb/N0.
     static let ramps: [(SyntheticSignals.Modem, Double)] = [
@@ -87,21 +100,24 @@ import TestSupport
     }
 
     /// The FER-vs-Eb/N0 table (0…14 dB; `GSD_FER_FRAMES` frames per point, default 200). Slow: run
-    /// in a release build with `GSD_FER_TABLE=1`; `GSD_FER_MODEMS` limits it to a comma-separated list.
+    /// in a release build with `GSD_FER_TABLE=1`; `GSD_FER_MODEMS` limits it to a comma-separated list,
+    /// `GSD_FER_DB=LOW-HIGH` to those Eb/N0 values, `GSD_FER_PPM` sets the clock error (default 100).
     @Test(.enabled(if: ProcessInfo.processInfo.environment["GSD_FER_TABLE"] == "1"))
     func frameErrorRateTable() throws {
         let env = ProcessInfo.processInfo.environment
         let frames = env["GSD_FER_FRAMES"].flatMap(Int.init) ?? 200
         let only = env["GSD_FER_MODEMS"].map { Set($0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }) }
-        let steps = Array(0...14)
-        var lines = ["FER vs Eb/N0, \(frames) frames of \(Self.frameLength) bytes per point, 100 ppm clock error",
+        let range = env["GSD_FER_DB"].map { $0.split(separator: "-").compactMap { Int($0) } }
+        let steps = range.flatMap { $0.count == 2 && $0[0] <= $0[1] ? Array($0[0]...$0[1]) : nil } ?? Array(0...14)
+        let ppm = env["GSD_FER_PPM"].flatMap(Double.init) ?? 100
+        var lines = ["FER vs Eb/N0, \(frames) frames of \(Self.frameLength) bytes per point, \(ppm) ppm clock error",
                      "modem (freq. error)".padding(toLength: 32, withPad: " ", startingAt: 0)
                         + steps.map { String(format: "%6d", $0) }.joined()]
         for m in SyntheticSignals.Modem.allCases where only.map({ $0.contains(m.rawValue) || $0.contains("\(m)") }) ?? true {
             let fe = Self.frequencyError(m)
             var row = "\(m) (\(Int(fe)) Hz)".padding(toLength: 32, withPad: " ", startingAt: 0)
             for db in steps {
-                let r = try SyntheticSignals.roundTrip(m, channel: .init(ebN0: Double(db), frequencyError: fe), frames: frames,
+                let r = try SyntheticSignals.roundTrip(m, channel: .init(ebN0: Double(db), frequencyError: fe, clockPPM: ppm), frames: frames,
                                                        length: Self.frameLength, seed: UInt64(1000 + db))
                 row += String(format: "%6.3f", r.frameErrorRate)
                 #expect(r.spurious == 0)
