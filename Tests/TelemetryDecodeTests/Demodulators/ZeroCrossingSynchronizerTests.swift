@@ -19,8 +19,8 @@ import TestSupport
         }
     }
 
-    static func run(_ bits: [UInt8], actualSPS: Double, rateGain: Double?) -> (rate: Double, symbols: [UInt8]) {
-        var sync = ZeroCrossingSynchronizer(samplesPerSymbol: 10, gain: 0.15, rateGain: rateGain)
+    static func run(_ bits: [UInt8], actualSPS: Double) -> (rate: Double, symbols: [UInt8]) {
+        var sync = ZeroCrossingSynchronizer(samplesPerSymbol: 10, gain: 0.15)
         let x = waveform(bits, samplesPerSymbol: actualSPS)
         var out: [Float] = []
         x.withUnsafeBufferPointer { sync.process($0, into: &out) }
@@ -33,7 +33,7 @@ import TestSupport
     func learnsARateErrorAndRecoversEveryBit(_ error: Double) {
         var rng = SplitMix64(seed: 0x5EED)
         let bits = (0..<4000).map { _ in UInt8(truncatingIfNeeded: rng.next() & 1) }
-        let (rate, symbols) = Self.run(bits, actualSPS: 10 / (1 + error), rateGain: nil)
+        let (rate, symbols) = Self.run(bits, actualSPS: 10 / (1 + error))
         #expect(abs(rate - error) < 0.002, "learned \(rate)")
         // Align on the tail: the output holds one symbol per nominal period, so find the lag of the last 1000.
         let tail = Array(symbols.suffix(1000))
@@ -45,7 +45,7 @@ import TestSupport
     }
 
     /// On noise filtered to the symbol rate (what the loop sees between transmissions) the rate
-    /// correction stays small and within its bound: the leak keeps it from walking.
+    /// correction stays small and within its bound: the crossings' spread keeps the rate from learning.
     @Test func rateStaysBoundedOnNoise() {
         var rng = SplitMix64(seed: 42)
         var sync = ZeroCrossingSynchronizer(samplesPerSymbol: 10, gain: 0.15)
@@ -65,7 +65,6 @@ import TestSupport
             worst = max(worst, abs(sync.rateError))
             if block >= 20 { sum += abs(sync.rateError) }
         }
-        print("noise rate: worst \(worst), mean \(sum / 180)")
         #expect(worst <= sync.maximumRateError)
         #expect(sum / 180 < 0.01, "mean |rate| \(sum / 180)")
     }

@@ -50,13 +50,13 @@ public final class DaemonMetrics: Sendable {
 
     public func request() { httpRequests.increment() }
 
-    /// A decoded frame the store refused (disk full, read-only, database gone): counted, never announced.
     /// Failed candidates that were damaged copies of a stored good frame (not stored themselves).
     public func damagedCopies(satellite: String, count: Int) {
         Metrics.Counter(label: "gsd_frames_damaged_copies_total", dimensions: [("satellite", satellite)], factory: factory)
             .increment(by: count)
     }
 
+    /// A decoded frame the store refused (disk full, read-only, database gone): counted, never announced.
     public func frameNotStored(satellite: String) {
         Metrics.Counter(label: "gsd_frames_not_stored_total", dimensions: [("satellite", satellite)], factory: factory).increment()
     }
