@@ -87,9 +87,13 @@ public final class ReplaySession {
         summary.warnings = source.warnings.map { "\($0)" }
     }
 
-    /// Decodes the whole file. `onFrame` gets every good frame once (merged across chains);
+    /// Decodes the whole file. `onFrame` gets every good frame once (merged across chains); `onFailed`
+    /// gets each failed check that is not a damaged copy of a good frame, up to a few seconds late;
     /// `progress` gets the fraction of the data decoded when the size is known.
-    public func run(onFrame: (ReceivedFrame) throws -> Void, progress: ((Double) -> Void)? = nil) async throws -> ReplaySummary {
+    public func run(
+        onFrame: (ReceivedFrame) throws -> Void, onFailed: ((ReceivedFrame) throws -> Void)? = nil,
+        progress: ((Double) -> Void)? = nil
+    ) async throws -> ReplaySummary {
         let start = ContinuousClock.now
         let totalBytes = source.totalSamples.map { $0 * source.format.bytesPerSample }
         let chain = ReceiverDecodeChain(format: source.format, sampleRate: source.sampleRate, bank: bank)
@@ -103,7 +107,7 @@ public final class ReplaySession {
                 pending.append(frame)
                 // Frames of different chains arrive block by block; release those safely older than
                 // the merge window in time order.
-                if pending.count > 64 { try emit(&pending, keepingAfter: frame.time - 2 * merger.window, onFrame) }
+                if pending.count > 64 { try emit(&pending, keepingAfter: frame.time - 2 * merger.window, onFrame, onFailed) }
                 if let progress, let total = totalBytes, total > 0 {
                     let p = Double(pipeline.statistics.bytesOut) / Double(total)
                     if p - lastProgress > 0.01 {
@@ -116,7 +120,7 @@ public final class ReplaySession {
             pipeline.cancel()
             throw error
         }
-        try emit(&pending, keepingAfter: .infinity, onFrame)
+        try emit(&pending, keepingAfter: .infinity, onFrame, onFailed)
         progress?(1)
         let elapsed = ContinuousClock.now - start
         summary.signalSeconds = Double(source.samplesRead) / source.sampleRate
@@ -126,7 +130,10 @@ public final class ReplaySession {
     }
 
     /// Reports pending frames older than `limit` (all when infinite) in time order.
-    private func emit(_ frames: inout [ReceivedFrame], keepingAfter limit: Double, _ onFrame: (ReceivedFrame) throws -> Void) throws {
+    private func emit(
+        _ frames: inout [ReceivedFrame], keepingAfter limit: Double, _ onFrame: (ReceivedFrame) throws -> Void,
+        _ onFailed: ((ReceivedFrame) throws -> Void)?
+    ) throws {
         frames.sort { $0.time < $1.time }
         var kept: [ReceivedFrame] = []
         for f in frames {
@@ -144,7 +151,8 @@ public final class ReplaySession {
             try onFrame(f)
         }
         frames = kept
-        if limit.isFinite { tally.settle(upTo: limit) } else { tally.settleAll() }
+        let failures = limit.isFinite ? tally.settle(upTo: limit) : tally.settleAll()
+        if let onFailed { for f in failures { try onFailed(f) } }
         summary.failedFrames = tally.failed
         summary.damagedCopies = tally.damagedCopies
     }

@@ -56,6 +56,9 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(help: "stdout format: hex, json or kiss (binary KISS stream).")
     var output: String = "hex"
 
+    @Flag(help: "Also report the failed checks that are not damaged copies of good frames: in --output json as lines with \"check\": \"failed\", otherwise on stderr.")
+    var failed = false
+
     @Option(help: "Also write the good frames to this KISS file.")
     var kissOut: String?
 
@@ -106,7 +109,13 @@ struct ReplayCommand: AsyncParsableCommand {
             case "json": print(json(f, satellite: satName, telemetry: telemetry))
             default: print(hexString(f.frame.bytes))
             }
-        }, progress: showProgress ? { p in
+        }, onFailed: failed ? { f in
+            if output == "json" {
+                print(json(f, satellite: satName))
+            } else {
+                printError("gsd: failed check at \(String(format: "%.3f", f.time)) s, \(f.transmitter), \(f.frame.framing), \(f.frame.bytes.count) bytes: \(hexString(f.frame.bytes))")
+            }
+        } : nil, progress: showProgress ? { p in
             let width = 40
             let filled = Int(p * Double(width))
             FileHandle.standardError.write(Data("\r[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(Int(p * 100))%".utf8))
