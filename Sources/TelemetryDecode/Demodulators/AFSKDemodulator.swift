@@ -9,8 +9,17 @@ public struct AFSKDemodulator: Sendable {
         /// Tone offset from the centre for a 1 bit, Hz; negative when the 1 tone is the lower one.
         public var deviation: Double
         public var clockGain: Double
+        /// The level midpoint by default: AX.25 over AFSK starts with a flag lead-in (TXDELAY), and
+        /// NRZI flags sit 7 symbols of 8 at one level. A running mean walks ¾ of the way to that level,
+        /// so the first frame after the lead-in starts with its eye nearly closed on one side: at
+        /// 15 dB and 100 ppm, 11 of 20 single frames after a 0.3 s lead-in were lost that way.
+        public var dcRemoval: FSKDemodulator.DCRemoval
 
-        public init(sampleRate: Double, baudRate: Double, carrier: Double, deviation: Double, clockGain: Double = 0.15) {
+        public init(
+            sampleRate: Double, baudRate: Double, carrier: Double, deviation: Double, clockGain: Double = 0.15,
+            dcRemoval: FSKDemodulator.DCRemoval = .levelMidpoint
+        ) {
+            self.dcRemoval = dcRemoval
             self.sampleRate = sampleRate
             self.baudRate = baudRate
             self.carrier = carrier
@@ -29,7 +38,8 @@ public struct AFSKDemodulator: Sendable {
         discriminator = FMDiscriminator(
             carrier: c.carrier, bandwidth: abs(c.deviation) + c.baudRate * 0.75, sampleRate: c.sampleRate)
         fsk = FSKDemodulator(.init(
-            sampleRate: c.sampleRate, baudRate: c.baudRate, clockGain: c.clockGain, inverted: c.deviation < 0))
+            sampleRate: c.sampleRate, baudRate: c.baudRate, clockGain: c.clockGain, inverted: c.deviation < 0,
+            dcRemoval: c.dcRemoval))
     }
 
     public mutating func process(_ samples: UnsafeBufferPointer<Float>, into out: inout [UInt8]) {

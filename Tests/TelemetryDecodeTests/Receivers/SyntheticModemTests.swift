@@ -56,15 +56,28 @@ import TestSupport
 
     /// A transmitter or recorder clock far off (1.5 %, as 3CAT-2's in the shared recordings, whose
     /// only frame was lost before): the symbol timing loop learns the rate, and every frame comes through.
-    /// (AFSK is left out: at 1–1.5 % its first frame after the flag lead-in is often lost even at 20 dB,
-    /// with the first-order loop as well; not understood yet. Its FER at 1 % is in the note's table.)
-    @Test(arguments: [SyntheticSignals.Modem.fsk9600IQ, .bpsk9600Audio, .bpsk1200IQ])
+    @Test(arguments: [SyntheticSignals.Modem.afsk1200Audio, .fsk9600IQ, .bpsk9600Audio, .bpsk1200IQ])
     func decodesWithALargeClockError(_ m: SyntheticSignals.Modem) throws {
         for ppm in [-15_000.0, 15_000] {
             let ch = SyntheticSignals.Channel(ebN0: 16, frequencyError: Self.frequencyError(m), clockPPM: ppm)
             let r = try SyntheticSignals.roundTrip(m, channel: ch, frames: 10, length: Self.frameLength, seed: 0xC10C)
             #expect(r.received == r.sent && r.spurious == 0, "\(m), \(ch): \(r.received) of \(r.sent)")
         }
+    }
+
+    /// One frame per transmission, as many satellites send: each after a 0.3 s flag lead-in. The flags'
+    /// NRZI levels are 7 of 8 symbols at one level; with a running-mean DC the AFSK chain lost the frame
+    /// after them in 11 trials of 20 here (its eye nearly closed on one side), at an Eb/N0 where frames
+    /// inside a long burst nearly all came through. (It also lost frames at a 1.5 % clock error.)
+    @Test func afskFrameRightAfterAFlagLeadIn() throws {
+        var received = 0
+        for trial in 0..<20 {
+            let ch = SyntheticSignals.Channel(ebN0: 15, frequencyError: Self.frequencyError(.afsk1200Audio), clockPPM: 100)
+            let r = try SyntheticSignals.roundTrip(.afsk1200Audio, channel: ch, frames: 1, length: Self.frameLength, seed: UInt64(0x1EAD + trial))
+            #expect(r.spurious == 0)
+            received += r.received
+        }
+        #expect(received == 20)
     }
 
     /// Doppler ramps (a LEO pass sweeps a 437 MHz carrier by up to ~100 Hz/s): BPSK's Costas loop
@@ -132,10 +145,11 @@ import TestSupport
 extension SyntheticModemTests {
     /// Near the threshold, AX.25 frames with a failed FCS are repaired by flipping their weakest channel
     /// symbols (`AX25BitRepair`): frames no chain received intact come out, and nothing unsent. Measured
-    /// (30 frames of 100 bytes): AFSK 1200 at 11 dB 17 frames, 5 only through repair (12 dB: 24 and 4);
-    /// G3RUH 9600 at 11.5 dB 10 and 1. (At 12.5 dB all 27 now come through intact: the level-midpoint
-    /// FSK chain receives the two that only repair recovered before it.)
-    @Test(arguments: [(SyntheticSignals.Modem.afsk1200Audio, 11.0, UInt64(88), 3), (.fsk9600IQ, 11.5, UInt64(89), 1)])
+    /// (30 frames of 100 bytes): AFSK 1200 at 11 dB 19 frames, 2 only through repair (17 and 5 with the
+    /// running-mean DC the AFSK chain had before); G3RUH 9600 at 11.5 dB 10 and 1. (At 12.5 dB all 27
+    /// now come through intact: the level-midpoint FSK chain receives the two that only repair
+    /// recovered before it.)
+    @Test(arguments: [(SyntheticSignals.Modem.afsk1200Audio, 11.0, UInt64(88), 2), (.fsk9600IQ, 11.5, UInt64(89), 1)])
     func weakFramesRepairedFromTheirWeakestSymbols(modem: SyntheticSignals.Modem, ebN0: Double, seed: UInt64, repaired: Int) throws {
         let r = try SyntheticSignals.roundTrip(
             modem, channel: .init(ebN0: ebN0, frequencyError: Self.frequencyError(modem)), frames: 30, length: 100, seed: seed,
