@@ -62,6 +62,9 @@ public struct BPSKDemodulator: Sendable {
     var lock: Float = 0
     /// Acquisition windows (~0.1 s) since the squared signal last showed a carrier line.
     var windowsSinceLine = Int.max / 2
+    /// The loop's frequency (Hz) when the last acquisition window showed a clear carrier line there: the
+    /// mixer may take this much over at once (0 when there is nothing confirmed to hand over).
+    var confirmedOffset = 0.0
     /// Seconds of input so far, in front-end chunks (the follower's time axis).
     var clock = 0.0
     /// (seconds, mixer offset) over the last 3 s of following, for the drift rate while silent.
@@ -192,9 +195,14 @@ public struct BPSKDemodulator: Sendable {
         followed.removeAll { clock - $0.time > 3 }
         let hz = frequency * workingRate / (2 * Double.pi)
         guard abs(hz) >= 1 else { return }
-        // At most 5 Hz per ~10 ms (500 Hz/s, beyond any Doppler rate): an acquisition jump is handed
-        // over gradually, and the loop's wandering as a transmission ends moves the mixer little.
-        let target = max(-maximumFollow, min(maximumFollow, mixOffset + max(-5, min(5, hz))))
+        // At most 5 Hz per ~10 ms (500 Hz/s, beyond any Doppler rate), so the loop's wandering as a
+        // transmission ends moves the mixer little; but an offset the carrier line has confirmed is
+        // handed over at once: until the mixer has it, the channel filter (±0.7 baud) sits off the
+        // signal, and at 500 Hz/s a 300 Hz offset took 0.6 s, longer than many transmitters' lead-in.
+        let confirmed = confirmedOffset * hz > 0 ? min(abs(confirmedOffset), abs(hz)) : 0
+        confirmedOffset = 0
+        let limit = max(5, confirmed)
+        let target = max(-maximumFollow, min(maximumFollow, mixOffset + max(-limit, min(limit, hz))))
         let moved = target - mixOffset
         guard moved != 0 else { return }
         mixOffset = target
@@ -307,10 +315,14 @@ public struct BPSKDemodulator: Sendable {
         let mean = total / Float(2 * span + 1)
         // A clear line means a carrier is there (noise alone has none): only then may the mixer follow.
         windowsSinceLine = bestPower > 30 * mean ? 0 : windowsSinceLine + 1
-        // A clear line, and not just the residual the loop is already tracking.
-        guard bestPower > 30 * mean, abs(best) > 1 else { return }
-        let residualHz = Double(best) * binHz / 2
-        frequency += 2 * Double.pi * residualHz / workingRate
+        guard bestPower > 30 * mean else {
+            confirmedOffset = 0
+            return
+        }
+        // A clear line, and not just the residual the loop is already tracking: retune.
+        if abs(best) > 1 { frequency += 2 * Double.pi * (Double(best) * binHz / 2) / workingRate }
+        // The loop now sits on the line: what it holds is a measured carrier, not wandering.
+        confirmedOffset = frequency * workingRate / (2 * Double.pi)
     }
 }
 
