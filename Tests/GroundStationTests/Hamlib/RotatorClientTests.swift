@@ -19,7 +19,7 @@ extension HamlibDaemonTests {
         // The dummy slews at about 6°/s: right after P it is still on its way.
         let early = try rotator.position()
         #expect(early.azimuth < 12.5)
-        let p = try waitForRotator(rotator, azimuth: 12.5, elevation: 7.25, seconds: 10)
+        let p = try waitForRotator(rotator, azimuth: 12.5, elevation: 7.25, tolerance: 0.01, seconds: 10)
         #expect(abs(p.azimuth - 12.5) < 0.01)
         #expect(abs(p.elevation - 7.25) < 0.01)
         // The dummy's extended range goes past north (up to 450°).
@@ -77,7 +77,7 @@ extension HamlibDaemonTests {
         let again = try daemon.restarted()
         defer { again.stop() }
         try rotator.setPosition(azimuth: 3, elevation: 2)
-        let p = try waitForRotator(rotator, azimuth: 3, elevation: 2, seconds: 5)
+        let p = try waitForRotator(rotator, azimuth: 3, elevation: 2, tolerance: 0.01, seconds: 5)
         #expect(abs(p.azimuth - 3) < 0.01 && abs(p.elevation - 2) < 0.01)
         #expect(rotator.connection.connectionCount == 2)
 
