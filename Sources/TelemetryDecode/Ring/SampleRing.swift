@@ -495,7 +495,9 @@ public final class SampleRing: @unchecked Sendable {
                     end = Swift.min(end, p)
                 }
             }
-            if end != consumerTail {
+            // `end` can lie behind the tail: `complete` posts padding before it publishes the head past
+            // it, and the consumer may already have skipped that padding. Then there is nothing yet.
+            if end &- consumerTail > 0 {
                 consumerRegionEnd = end
                 let count = end &- consumerTail
                 let offset = consumerTail & mask
@@ -532,7 +534,7 @@ public final class SampleRing: @unchecked Sendable {
     // MARK: - Waiting
 
     private func consumerHasWork() -> Bool {
-        head.load(ordering: .sequentiallyConsistent) != consumerTail
+        head.load(ordering: .sequentiallyConsistent) &- consumerTail > 0
             || eventsPosted.load(ordering: .sequentiallyConsistent) != consumerEventsSeen
             || state.load(ordering: .sequentiallyConsistent) != 0
     }

@@ -557,4 +557,51 @@ import TelemetryDecode
         #expect(failures.value == [])
         Self.checkDropAccounting(ring, total: offeredTotal.value, received: received.value, producerDrops: producerDrops.value, consumerDrops: consumerDrops.value)
     }
+
+    /// A completed slot posts its padding before it publishes the head past it, so a consumer could skip
+    /// padding the head does not yet cover; it must then wait, not read a region of negative length (this
+    /// crashed a CI run under TSan). Small slots on a small ring, most of them empty or short, and a
+    /// consumer that never stalls, make that window common.
+    @Test func paddingPostedBeforeTheHeadIsWaitedFor() async throws {
+        let slots = 3_000_000
+        let pattern = TestPattern()
+        let ring = try SampleRing(capacity: 1 << 12, policy: .dropNewest)
+        let failures = Shared<[String]>([])
+        let producerDrops = Shared<[(offset: Int, count: Int)]>([])
+        let consumerDrops = Shared<[(offset: Int, count: Int)]>([])
+        let received = Shared(0)
+        let offeredTotal = Shared(0)
+
+        let producer: @Sendable () -> Void = {
+            var rng = SplitMix64(seed: 7)
+            var offset = 0
+            var drops: [(offset: Int, count: Int)] = []
+            do {
+                for _ in 0..<slots {
+                    let size = 1 + Int(rng.next() % 1_500)
+                    guard let slot = try ring.reserve(size) else {
+                        ring.recordDrop(size)
+                        drops.append((offset, size))
+                        offset += size
+                        continue
+                    }
+                    let filled = switch rng.next() % 3 { case 0: 0; case 1: Int(rng.next() % UInt64(size)); default: size }
+                    slot.buffer.copyMemory(from: pattern.slice(at: offset, count: filled))
+                    ring.complete(slot, filled: filled)
+                    offset += filled
+                }
+            } catch {
+                failures.withLock { $0.append("producer: \(error)") }
+            }
+            producerDrops.withLock { $0 = drops }
+            offeredTotal.withLock { $0 = offset }
+            ring.close()
+        }
+        let consumer = Self.verifyingConsumer(ring, pattern, failures: failures, received: received, gaps: consumerDrops, stallEvery: 997)
+
+        let finished = await runOnThreads(timeout: .seconds(120), onTimeout: { ring.cancel() }, [producer, consumer])
+        #expect(finished, "stress test timed out")
+        #expect(failures.value == [])
+        Self.checkDropAccounting(ring, total: offeredTotal.value, received: received.value, producerDrops: producerDrops.value, consumerDrops: consumerDrops.value)
+    }
 }
