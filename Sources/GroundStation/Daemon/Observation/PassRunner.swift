@@ -252,7 +252,8 @@ public struct PassRunner: Sendable {
             do {
                 try await store.appendFrame(frame)
             } catch {
-                if error is CancellationError || Task.isCancelled { throw error }
+                // A store failing while the pass is cancelled (shutdown) failed because of it.
+                if error is CancellationError || Task.isCancelled { throw CancellationError() }
                 // Not acknowledged, so not announced; decoding goes on, and the next frame tries
                 // again (a disk that filled up may have room again).
                 metrics.frameNotStored(satellite: record.satellite)

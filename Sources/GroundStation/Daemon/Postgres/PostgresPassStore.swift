@@ -280,6 +280,8 @@ public final class PostgresPassStore: PassStore {
             }
         } catch let error as PassStoreError {
             throw error
+        } catch let error as CancellationError {
+            throw error  // a shutdown, not a storage failure
         } catch {
             if let specific = mapping(error) { throw specific }
             throw Self.backendError(operation, error)

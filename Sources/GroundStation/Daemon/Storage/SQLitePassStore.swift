@@ -224,6 +224,8 @@ public final class SQLitePassStore: PassStore {
             return try await pool.write(body)
         } catch let e as PassStoreError {
             throw e
+        } catch let e as CancellationError {
+            throw e  // GRDB refuses work for a cancelled task: a shutdown, not a storage failure
         } catch {
             throw PassStoreError.backend(operation: what, message: "\(error)")
         }
@@ -232,6 +234,8 @@ public final class SQLitePassStore: PassStore {
     private func read<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await pool.read(body)
+        } catch let e as CancellationError {
+            throw e
         } catch {
             throw PassStoreError.backend(operation: what, message: "\(error)")
         }

@@ -28,6 +28,8 @@ import Testing
 ///   look angles and telemetry JSON (non-ASCII text included), `checksOK` false. Times round-trip to
 ///   within half a millisecond (PostgreSQL keeps microseconds, SQLite may keep less).
 /// - `pass(id:)` of an unknown id is nil, not an error.
+/// - An operation of a cancelled task (the daemon shutting down) completes, or throws `CancellationError`
+///   and changes nothing; it never reports a storage failure (`.backend`), which would fail the pass.
 /// - `telemetry` lists the frames of passes of one NORAD id whose checks passed and that carry telemetry
 ///   (optionally of one station, `since <= time < until`), ordered by (time, passID, sequence) DESCENDING,
 ///   paged with `limit`/`offset` over that order; each with its pass, sequence, time and exact JSON text.
@@ -41,6 +43,7 @@ func runPassStoreConformance(_ makeStore: () async throws -> any PassStore) asyn
     try await PassStoreConformance.openPasses(try await makeStore())
     try await PassStoreConformance.concurrentAppends(try await makeStore())
     try await PassStoreConformance.telemetryQueries(try await makeStore())
+    try await PassStoreConformance.cancelledCallers(try await makeStore())
 }
 
 /// The individual checks of `runPassStoreConformance`, one function per group.
@@ -337,6 +340,34 @@ enum PassStoreConformance {
             try await store.closePass(id: a1.id, end: at(400))
             try await store.closePass(id: a2.id, end: at(400))
             #expect(try await store.openPasses(station: "alpha").isEmpty)
+        }
+    }
+
+    /// Calls from a cancelled task: each completes or throws `CancellationError` (then nothing changed).
+    static func cancelledCallers(_ store: any PassStore) async throws {
+        try await using(store) { store in
+            let a = try await store.createPass(newPass(start: 0))
+            let outcome = await Task { () -> (append: (any Error)?, close: (any Error)?) in
+                withUnsafeCurrentTask { $0?.cancel() }
+                var append: (any Error)?, close: (any Error)?
+                do { try await store.appendFrame(frame(a.id, 0, time: 1)) } catch { append = error }
+                do { try await store.closePass(id: a.id, end: at(10)) } catch { close = error }
+                return (append, close)
+            }.value
+            let frames = try await store.frames(FrameQuery(passID: a.id))
+            if let error = outcome.append {
+                #expect(error is CancellationError, "append in a cancelled task threw \(error)")
+                #expect(frames.isEmpty, "an append that threw must not store the frame")
+            } else {
+                expectSame(frames, [frame(a.id, 0, time: 1)], "append in a cancelled task")
+            }
+            let pass = try await store.pass(id: a.id)
+            if let error = outcome.close {
+                #expect(error is CancellationError, "closePass in a cancelled task threw \(error)")
+                #expect(pass?.end == nil, "a close that threw must not close the pass")
+            } else {
+                #expect(sameInstant(pass?.end, at(10)), "closePass in a cancelled task")
+            }
         }
     }
 
