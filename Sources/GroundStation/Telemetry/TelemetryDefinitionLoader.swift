@@ -136,8 +136,14 @@ struct TelemetryDefinitionLoader {
             guard n >= 0 else { throw f.error("count", "must not be negative") }
             return .fixed(n)
         }
-        if let s = c as? String { return s == "rest" ? .remaining : .field(s) }
-        throw f.error("count", "expected a whole number, 'rest' or a field path")
+        if let s = c as? String {
+            switch s {
+            case "rest": return .remaining
+            case "until_zeros": return .beforeZeroPadding
+            default: return .field(s)
+            }
+        }
+        throw f.error("count", "expected a whole number, 'rest', 'until_zeros' or a field path")
     }
 
     func length(_ f: Fields, endian: TelemetryEndian) throws(CatalogueError) -> TelemetryLength {
@@ -193,6 +199,7 @@ struct TelemetryDefinitionLoader {
             return .text(try length(f, endian: endian), encoding: e)
         case "struct": return .structure(try fieldList(m["fields"], file: f.file, key: f.prefix + "fields", endian: endian))
         case "none": return .nothing
+        case "ascii_number": return .asciiNumber
         case "voted_bits": return .votedBits(try checked(try bits(nil), 1...64))
         case "closest":
             guard let n = try f.optionalInt("length"), n >= 1 else { throw f.error("length", "missing or not a positive number of bytes") }

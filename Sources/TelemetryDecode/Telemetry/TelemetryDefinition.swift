@@ -88,6 +88,8 @@ public enum TelemetryCount: Sendable, Hashable {
     case until(String, maximum: Int)
     /// Elements until the frame ends.
     case remaining
+    /// Elements until only zero bytes are left (a frame zero-padded to a fixed size), or the frame ends.
+    case beforeZeroPadding
 }
 
 /// How the bytes of a text field map to characters.
@@ -140,6 +142,10 @@ public indirect enum TelemetryFieldKind: Sendable, Hashable {
     /// a structure with the closest one (`match`, an enumeration over the list, first wins a tie),
     /// its `bit_errors` and `bit_error_rate`.
     case closest(length: Int, patterns: [TelemetryPattern])
+    /// A number written out in ASCII (`8268`, `-15`, `7.4e-02`), as in text beacons: white space before it
+    /// is skipped, and it runs to the next white space or the end of the frame. An integer can be referred
+    /// to like any integer field; other numbers are reals.
+    case asciiNumber
 }
 
 /// A named byte sequence a `closest` field compares with.

@@ -97,7 +97,7 @@ public struct TelemetryEncoder {
                 guard items.count == n else { throw TelemetryEncodeError(field: name, problem: "has \(items.count) elements, layout says \(n)") }
             case .slot(let s):
                 guard slots[s] == Int64(items.count) else { throw TelemetryEncodeError(field: name, problem: "has \(items.count) elements, count field says \(slots[s])") }
-            case .until, .remaining: break
+            case .until, .remaining, .beforeZeroPadding: break
             }
             for (i, item) in items.enumerated() { try value(element, item, slot: elementSlot, name: "\(name)[\(i)]") }
         case .choice(let s, let cases, let fallback):
@@ -129,6 +129,16 @@ public struct TelemetryEncoder {
             var bytes = patterns[Int(index)].bytes
             for bit in 0..<Int(errors) { bytes[bit / 8] ^= 0x80 >> UInt8(bit % 8) }
             writer.write(bytes: bytes)
+        case .asciiNumber:
+            // A space in front keeps consecutive numbers apart; the decoder skips it.
+            switch v {
+            case .signed(let i):
+                if slot >= 0 { slots[slot] = i }
+                writer.write(bytes: Array(" \(i)".utf8))
+            case .real(let d) where d.isFinite:
+                writer.write(bytes: Array(" \(d)".utf8))
+            default: throw mismatch(name, "a signed integer or a finite real", v)
+            }
         }
     }
 }

@@ -60,6 +60,7 @@ indirect enum PlanKind: Sendable {
     case nothing
     case votedBits(Int)
     case closest(length: Int, patterns: [TelemetryPattern])
+    case asciiNumber
 }
 
 enum PlanLength: Sendable {
@@ -74,6 +75,7 @@ enum PlanCount: Sendable {
     case slot(Int)
     case until(slot: Int, maximum: Int)
     case remaining
+    case beforeZeroPadding
 }
 
 /// Names visible to references while compiling: one map per enclosing structure.
@@ -212,6 +214,7 @@ private struct PlanCompiler {
                 scopes[scopes.count - 1] = names
                 planCount = .until(slot: try resolve(p, from: path), maximum: maximum)
             case .remaining: planCount = .remaining
+            case .beforeZeroPadding: planCount = .beforeZeroPadding
             }
             return (.array(element: el, elementSlot: elementSlot, count: planCount, conversion: conversion), nil)
         case .choice(let on, let cases, let fallback):
@@ -244,6 +247,8 @@ private struct PlanCompiler {
                 guard names.insert(p.name).inserted else { throw TelemetryPlanError(field: path, problem: "pattern '\(p.name)' listed twice") }
             }
             return (.closest(length: length, patterns: patterns), nil)
+        case .asciiNumber:
+            return (.asciiNumber, .slot(newSlot()))
         }
     }
 

@@ -174,6 +174,8 @@ struct PlanRun {
                 TelemetryNode(name: "bit_errors", value: .unsigned(UInt64(best.errors))),
                 TelemetryNode(name: "bit_error_rate", value: .real(Double(best.errors) / Double(length * 8))),
             ])
+        case .asciiNumber:
+            return try asciiNumber(slot: slot, name: name)
         }
     }
 
@@ -215,8 +217,45 @@ struct PlanRun {
                 i += 1
                 if reader.position == before { break }  // zero-width elements would never end
             }
+        case .beforeZeroPadding:
+            while reader.bitsLeft > 0 && !onlyZerosLeft() {
+                let before = reader.position
+                items.append(try next(&self))
+                i += 1
+                if reader.position == before { break }
+            }
         }
         return .list(items)
+    }
+
+    /// Whether every bit from the reader's position to the end is zero.
+    func onlyZerosLeft() -> Bool {
+        var r = reader
+        while r.bitsLeft >= 64 { if r.read(bits: 64) != 0 { return false } }
+        return r.bitsLeft == 0 || r.read(bits: r.bitsLeft) == 0
+    }
+
+    /// Skips white space, then reads the token up to the next white space (or the end) as a number.
+    mutating func asciiNumber(slot: Int, name: String) throws(TelemetryDecodeError) -> TelemetryValue {
+        // NUL counts as white space too: text beacons are often padded with it.
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0 || (0x09...0x0D).contains(b) }
+        let start = reader.position
+        guard start % 8 == 0 else { throw fail(name, at: start, "an ASCII number must start on a byte boundary") }
+        while reader.bitsLeft >= 8, isSpace(reader.bytes[reader.position >> 3]) { reader.position += 8 }
+        let tokenStart = reader.position
+        var token: [UInt8] = []
+        while reader.bitsLeft >= 8, !isSpace(reader.bytes[reader.position >> 3]), token.count < 64 { token.append(reader.readBytes(1)[0]) }
+        let text = String(decoding: token, as: UTF8.self)
+        // Decimal digits only (Swift would also take "inf", "nan" and hexadecimal floats).
+        let plausible = !token.isEmpty && token.allSatisfy { (0x30...0x39).contains($0) || "+-.eE".utf8.contains($0) }
+        if plausible, let i = Int64(text) {
+            if slot >= 0 { slots[slot] = i }
+            return .signed(i)
+        }
+        if plausible, let d = Double(text), d.isFinite { return .real(d) }
+        reader.position = start
+        throw fail(name, at: tokenStart, token.isEmpty ? "expected an ASCII number, found the end of the frame"
+                                                       : "expected an ASCII number, found '\(text)'")
     }
 
     static func text(_ bytes: [UInt8], _ encoding: TelemetryTextEncoding) -> String {

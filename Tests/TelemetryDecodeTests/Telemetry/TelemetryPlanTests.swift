@@ -138,4 +138,62 @@ import TestSupport
         #expect(d.value.value(at: "addresses.1.ssid.ssid") == .unsigned(7))
         #expect(d.value["control"] == .unsigned(3))
     }
+
+    /// A text beacon's space-separated numbers (3CAT-2's line): integers, signed, with exponents; an integer
+    /// selects a switch case like a binary one; conversions apply; NUL padding after the line is left over.
+    @Test func asciiNumbersReadASpaceSeparatedLine() throws {
+        let plan = try TelemetryPlan(TelemetryDefinition(name: "t", fields: [
+            .init(name: "mode", kind: .asciiNumber, conversion: .enumeration([3: "nominal"])),
+            .init(name: "vbat", kind: .asciiNumber, unit: "V", conversion: .linear(scale: 1, divisor: 1000, offset: 0)),
+            .init(name: "temp", kind: .asciiNumber),
+            .init(name: "adcs", kind: .asciiNumber),
+            .init(name: "vector", kind: .choice(on: "adcs", cases: [
+                TelemetryCase(value: 1, kind: .array(element: .asciiNumber, count: .fixed(2))),
+            ], fallback: nil)),
+        ]))
+        let line = Array("3 8268  -15\t1 7.4e-02 -1.8E-08\r\n".utf8) + [0, 0]
+        let d = plan.decode(line)
+        #expect(d.error == nil)
+        #expect(d.value["mode"] == .enumerated(raw: 3, name: "nominal"))
+        #expect(d.value["vbat"] == .real(8.268))
+        #expect(d.value["temp"] == .signed(-15))
+        #expect(d.value["vector"] == .list([.real(0.074), .real(-1.8e-8)]))
+        #expect(d.unusedBytes == 4, "CR LF and the NULs after the last number")
+        #expect(plan.decode(line, calibrated: false).value["vbat"] == .signed(8268))
+    }
+
+    @Test func asciiNumberThatIsNotOneIsAnErrorNamingIt() throws {
+        let plan = try TelemetryPlan(TelemetryDefinition(name: "t", fields: [
+            .init(name: "a", kind: .asciiNumber), .init(name: "b", kind: .asciiNumber),
+        ]))
+        let bad = try #require(plan.decode(Array("12 4x".utf8)).error)
+        #expect(bad.field == "b" && bad.bitOffset == 24 && bad.problem.contains("'4x'"))
+        let short = try #require(plan.decode(Array("12   ".utf8)).error)
+        #expect(short.field == "b" && short.problem.contains("end of the frame"))
+        // Words Swift's Double() would take are not numbers in a beacon.
+        #expect(plan.decode(Array("1 nan".utf8)).error?.field == "b")
+        #expect(plan.decode(Array("1 0x1p3".utf8)).error?.field == "b")
+        // The encoder writes what the decoder reads.
+        let value = TelemetryValue.structure([TelemetryNode(name: "a", value: .signed(-7)), TelemetryNode(name: "b", value: .real(2.5e-9))])
+        #expect(plan.decode(try TelemetryEncoder.encode(value, plan: plan), calibrated: false).value == value)
+    }
+
+    /// A list in a frame zero-padded to a fixed size (3CAT-1's sensor histories) ends where only zeros are left.
+    @Test func listBeforeZeroPaddingStopsAtThePadding() throws {
+        let plan = try TelemetryPlan(TelemetryDefinition(name: "t", fields: [
+            .init(name: "kind", kind: .unsigned(bits: 8, endian: .big)),
+            .init(name: "samples", kind: .array(element: .structure([
+                .init(name: "dt", kind: .unsigned(bits: 8, endian: .big)),
+                .init(name: "v", kind: .unsigned(bits: 16, endian: .big)),
+            ]), count: .beforeZeroPadding)),
+        ]))
+        let d = plan.decode([7, 1, 0, 5, 2, 0, 0, 0, 0, 0, 0, 0])
+        #expect(d.error == nil)
+        #expect(d.value.value(at: "samples.1.dt") == .unsigned(2))
+        if case .list(let items)? = d.value["samples"] { #expect(items.count == 2) } else { Issue.record("no list: \(d.value)") }
+        #expect(d.unusedBytes == 5)
+        // A zero inside the list does not end it; a frame of padding only gives an empty list.
+        if case .list(let items)? = plan.decode([7, 0, 0, 0, 3, 0, 9, 0, 0]).value["samples"] { #expect(items.count == 2) }
+        #expect(plan.decode([7, 0, 0, 0, 0]).value["samples"] == .list([]))
+    }
 }
