@@ -27,11 +27,19 @@ public struct Satellite: Sendable, Hashable {
 
     /// The telemetry definitions for frames of `transmitter`: its own (none when it has no `telemetry:` key,
     /// so another transmitter's layout is never applied to its frames); every transmitter's, in order, when
-    /// the transmitter is not known (nil or not in the catalogue).
+    /// the transmitter is not known (nil or not in the catalogue). A transmitter of AX.25 frames without a
+    /// `telemetry:` key gets the generic `ax25` definition: its header (callsigns) always decodes.
     public func telemetryDefinitions(transmitter: String?) -> [String] {
-        if let transmitter, transmitters.contains(where: { $0.name == transmitter }) { return telemetry[transmitter] ?? [] }
+        func own(_ t: TransmitterSpec) -> [String] {
+            telemetry[t.name] ?? (Self.ax25Framings.contains(t.framing) ? [Self.ax25Definition] : [])
+        }
+        if let transmitter, let t = transmitters.first(where: { $0.name == transmitter }) { return own(t) }
         var all: [String] = []
-        for t in transmitters { for n in telemetry[t.name] ?? [] where !all.contains(n) { all.append(n) } }
+        for t in transmitters { for n in own(t) where !all.contains(n) { all.append(n) } }
         return all
     }
+
+    /// Framings whose frames are plain AX.25 frames, and the definition that decodes any of them.
+    static let ax25Framings: Set<Framing> = [.ax25, .ax25G3RUH]
+    static let ax25Definition = "ax25"
 }

@@ -112,7 +112,7 @@ struct TelemetryDefinitionsCommand: ParsableCommand {
         let service: TelemetryService
         do { service = try TelemetryService.load(catalogue: catalogue) } catch { throw ValidationFailure(error.description) }
         for name in service.library.plans.keys.sorted() {
-            let users = service.catalogue.satellites.filter { $0.telemetry.values.contains { $0.contains(name) } }.map(\.name)
+            let users = service.catalogue.satellites.filter { $0.telemetryDefinitions(transmitter: nil).contains(name) }.map(\.name)
             let about = service.library.plans[name]?.definition.description ?? ""
             print("\(name)\t\(about)\t\(users.joined(separator: ", "))")
         }
@@ -129,7 +129,7 @@ struct ReplayTelemetry {
         guard let satellite else { return nil }
         do {
             let service = try TelemetryService.load(catalogue: catalogue)
-            guard let sat = service.catalogue.satellite(named: satellite), !sat.telemetry.isEmpty else { return nil }
+            guard let sat = service.catalogue.satellite(named: satellite), !sat.telemetryDefinitions(transmitter: nil).isEmpty else { return nil }
             return ReplayTelemetry(service: service, norad: sat.norad)
         } catch {
             printError("gsd: warning: telemetry not decoded: \(error.description)")

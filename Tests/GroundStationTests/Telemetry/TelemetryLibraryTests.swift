@@ -35,6 +35,29 @@ import Testing
         #expect(atl1.telemetryDefinitions(transmitter: "5k FSK long RA FEC") == ["smog-p"])
         #expect(atl1.telemetryDefinitions(transmitter: nil) == ["smog-p", "smog-p-signalling"])
         #expect(atl1.telemetryDefinitions(transmitter: "no such transmitter") == ["smog-p", "smog-p-signalling"])
+        // ACRUX-1 sends AX.25 and has no layout of its own: its frames still give their header.
+        let acrux = try #require(service.catalogue.satellite(named: "ACRUX-1"))
+        #expect(acrux.telemetry.isEmpty)
+        #expect(acrux.telemetryDefinitions(transmitter: "9k6 FSK downlink") == ["ax25"])
+        #expect(acrux.telemetryDefinitions(transmitter: nil) == ["ax25"])
+        let ui = try #require(hexBytes("a284aaa660626086a240404040e103f019002df7"))  // US01's beacon, its first bytes
+        let d = try #require(service.decode(norad: acrux.norad, frame: ui))
+        #expect(d.definition == "ax25" && d.error == nil)
+        #expect(d.value.value(at: "header.addresses.1.callsign") == .text("CQ"))
+        // A framing that is not AX.25 gets nothing it was not given (SMOG-P's signalling is not AX.25).
+        #expect(try #require(service.catalogue.satellite(named: "SMOG-P")).telemetryDefinitions(transmitter: "no such transmitter").allSatisfy { $0 != "ax25" })
+    }
+
+    func hexBytes(_ hex: String) -> [UInt8]? {
+        var out: [UInt8] = []
+        var i = hex.startIndex
+        while i < hex.endIndex {
+            let j = hex.index(i, offsetBy: 2)
+            guard let b = UInt8(hex[i..<j], radix: 16) else { return nil }
+            out.append(b)
+            i = j
+        }
+        return out
     }
 
     /// A signalling packet: the closest PRBS (direction) with its bit errors, and the voted rate and coding bits.
