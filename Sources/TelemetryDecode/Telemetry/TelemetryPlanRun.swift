@@ -218,7 +218,10 @@ struct PlanRun {
                 if reader.position == before { break }  // zero-width elements would never end
             }
         case .beforeZeroPadding:
-            while reader.bitsLeft > 0 && !onlyZerosLeft() {
+            // Where the padding starts: after the last non-zero byte (at least where the list starts).
+            let lastByte = reader.bytes.lastIndex { $0 != 0 } ?? -1
+            let paddingStart = Swift.max((lastByte + 1) * 8, reader.position)
+            while reader.position < paddingStart {
                 let before = reader.position
                 items.append(try next(&self))
                 i += 1
@@ -226,13 +229,6 @@ struct PlanRun {
             }
         }
         return .list(items)
-    }
-
-    /// Whether every bit from the reader's position to the end is zero.
-    func onlyZerosLeft() -> Bool {
-        var r = reader
-        while r.bitsLeft >= 64 { if r.read(bits: 64) != 0 { return false } }
-        return r.bitsLeft == 0 || r.read(bits: r.bitsLeft) == 0
     }
 
     /// Skips white space, then reads the token up to the next white space (or the end) as a number.
@@ -244,10 +240,10 @@ struct PlanRun {
         while reader.bitsLeft >= 8, isSpace(reader.bytes[reader.position >> 3]) { reader.position += 8 }
         let tokenStart = reader.position
         var token: [UInt8] = []
-        while reader.bitsLeft >= 8, !isSpace(reader.bytes[reader.position >> 3]), token.count < 64 { token.append(reader.readBytes(1)[0]) }
-        let text = String(decoding: token, as: UTF8.self)
+        while reader.bitsLeft >= 8, !isSpace(reader.bytes[reader.position >> 3]) { token.append(reader.readBytes(1)[0]) }
+        let text = String(decoding: token.prefix(64), as: UTF8.self)
         // Decimal digits only (Swift would also take "inf", "nan" and hexadecimal floats).
-        let plausible = !token.isEmpty && token.allSatisfy { (0x30...0x39).contains($0) || "+-.eE".utf8.contains($0) }
+        let plausible = !token.isEmpty && token.count <= 64 && token.allSatisfy { (0x30...0x39).contains($0) || "+-.eE".utf8.contains($0) }
         if plausible, let i = Int64(text) {
             if slot >= 0 { slots[slot] = i }
             return .signed(i)
