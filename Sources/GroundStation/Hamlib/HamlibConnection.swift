@@ -16,8 +16,8 @@ import Foundation
 /// `timeout`; writes use `MSG_NOSIGNAL`, so a dead daemon is an error rather than SIGPIPE.
 ///
 /// Reconnection: the socket is opened on first use. When it breaks (daemon stopped, restarted), it is
-/// dropped, and a command that failed on a previously working socket is retried once on a fresh one —
-/// all rotctld/rigctld commands used here are idempotent. While the daemon is down, each command fails
+/// dropped, and the command is retried once on a fresh one (after a short pause when the lost socket was
+/// itself fresh: a daemon still starting) — all rotctld/rigctld commands used here are idempotent. While the daemon is down, each command fails
 /// with `.connectionFailed` and the next one tries again. A timeout also drops the socket, so a late
 /// answer can never be taken for the answer to a later command.
 ///
@@ -40,6 +40,8 @@ public final class HamlibConnection: Sendable {
     }
 
     private let state = Locked(State())
+    /// Microseconds before retrying a command whose fresh connection was dropped.
+    static let freshRetryPause: useconds_t = 200_000
 
     public init(endpoint: HamlibEndpoint, timeout: Double = 2) {
         self.endpoint = endpoint
@@ -79,8 +81,10 @@ public final class HamlibConnection: Sendable {
             do throws(HamlibError) {
                 return try attempt(command, &s)
             } catch {
-                guard reused, case .connectionLost = error else { throw error }
-                // The daemon may have been restarted under us: try once more on a fresh connection.
+                guard case .connectionLost = error else { throw error }
+                // A reused connection may lead to a daemon restarted since; a fresh one may have reached a
+                // daemon still starting, which can drop its first client. Once more, on a new connection.
+                if !reused { usleep(Self.freshRetryPause) }
                 return try attempt(command, &s)
             }
         }
