@@ -561,7 +561,7 @@ import TelemetryDecode
     /// A completed slot posts its padding before it publishes the head past it, so a consumer could skip
     /// padding the head does not yet cover; it must then wait, not read a region of negative length (this
     /// crashed a CI run under TSan). Small slots on a small ring, most of them empty or short, and a
-    /// consumer that never stalls, make that window common.
+    /// consumer that seldom stalls, make that window common.
     @Test func paddingPostedBeforeTheHeadIsWaitedFor() async throws {
         let slots = 3_000_000
         let pattern = TestPattern()
