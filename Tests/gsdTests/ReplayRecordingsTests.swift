@@ -64,7 +64,7 @@ import Testing
 
     /// Good frames gsd decodes from recordings where gr-satellites gets none (Debian's has no Mobitex decoder
     /// without an extra module, and no SanoSat framing; its ESEO decoder finds nothing in eseo.wav, nor its
-    /// AX.25 decoder in sat_3cat_2.wav): how
+    /// AX.25 decoder in sat_3cat_2.wav; nothing decodes EQUiSat's 4-FSK): how
     /// many, and what each must look like. Every Mobitex recording gives frames.
     static let framesWithoutReference: [String: (count: Int, plausible: @Sendable (String) -> Bool)] = [
         // Mobitex-NX master frames: control (2), callsign (6) whose CRC matched, its CRC (2), 18-byte blocks
@@ -81,6 +81,9 @@ import Testing
         "eseo.wav": (1, { $0.hasPrefix("8aa68a9e40406092ae6888aa9861") && $0.dropFirst(32).hasPrefix("f003") && $0.count == 282 }),
         // 3CAT-2: an AX.25 UI frame from 3CAT2 to UPC, PID F0, with an ASCII housekeeping line. Its symbols
         // come 1.5 % slower than 9600 Bd: only a timing loop that learns the rate receives it.
+        // EQUiSat: its callsign WL9XZE, then the 217 data bytes of a Reed-Solomon codeword that decoded
+        // (223 bytes, as the satellite team's decoder outputs).
+        "equisat.wav": (1, { $0.hasPrefix(hex("WL9XZE")) && $0.count == 2 * 223 }),
         "sat_3cat_2.wav": (1, { $0.hasPrefix("aaa08640404000668682a864400003f0ff") && printableText(hex: $0.dropFirst(34)) }),
     ]
 

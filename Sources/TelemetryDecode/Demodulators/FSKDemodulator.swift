@@ -4,6 +4,9 @@
 /// symbol levels (`TwoLevelDCTracker`: long runs of one symbol survive); the receive chains run both.
 /// Input with few and fractional samples per symbol (9600 Bd in 44.1 kHz audio) is first resampled to
 /// a whole number of them (`WorkingRate`).
+///
+/// With `tones` 4 (4-FSK) each output is the symbol's amplitude (128 ± about 60 for the outer tones,
+/// ± 20 for the inner ones), not a bit: the deframer slices it with levels it learns from its preamble.
 public struct FSKDemodulator: Sendable {
     public struct Configuration: Sendable, Hashable {
         public var sampleRate: Double
@@ -15,12 +18,15 @@ public struct FSKDemodulator: Sendable {
         /// Low-pass cutoff as a fraction of the baud rate; 0 selects a one-symbol boxcar matched filter.
         public var filterCutoff: Double
         public var dcRemoval: DCRemoval
+        /// Tones: 2 (soft bits out) or 4 (symbol amplitudes out).
+        public var tones: Int
 
         public init(
             sampleRate: Double, baudRate: Double, clockGain: Double = 0.15, inverted: Bool = false,
-            filterCutoff: Double = 0.8, dcRemoval: DCRemoval = .runningMean
+            filterCutoff: Double = 0.8, dcRemoval: DCRemoval = .runningMean, tones: Int = 2
         ) {
             self.dcRemoval = dcRemoval
+            self.tones = tones
             self.sampleRate = sampleRate
             self.baudRate = baudRate
             self.clockGain = clockGain
@@ -50,7 +56,7 @@ public struct FSKDemodulator: Sendable {
     var lowPass: FIRFilter?
     var filtered: [Float] = []
     var sync: ZeroCrossingSynchronizer
-    var scaler = SoftSymbolScaler()
+    var scaler: SoftSymbolScaler
     var work: [Float] = []
     var symbols: [Float] = []
 
@@ -61,7 +67,10 @@ public struct FSKDemodulator: Sendable {
         resampler = rate == c.sampleRate ? nil : try? PolyphaseResampler(inputRate: c.sampleRate, outputRate: rate)
         workingRate = resampler == nil ? c.sampleRate : rate
         let sps = workingRate / c.baudRate
-        dc = DCBlocker(timeConstant: Float(sps * 32))
+        // Four-level data is sent unscrambled by the radios that use it: a 32-symbol mean would follow
+        // the data, so its DC is followed over ~256 symbols (its deframer tracks the levels themselves).
+        dc = DCBlocker(timeConstant: Float(sps * (c.tones == 4 ? 256 : 32)))
+        scaler = SoftSymbolScaler(target: c.tones == 4 ? 40 : 96)
         // Each level settles in ~32 symbols of its own; the other follows over ~1000, longer than the
         // runs in real frames.
         levels = TwoLevelDCTracker(fast: Float(sps * 16), slow: Float(sps * 1024))

@@ -83,6 +83,7 @@ public enum NoiseTrial {
         spec(.beesat1, baud: 4800),
         spec(.beesat9, baud: 4800),
         spec(.hadesD, baud: 200),
+        spec(.equisat, .fsk4, baud: 4800),
     ]
 
     static func spec(

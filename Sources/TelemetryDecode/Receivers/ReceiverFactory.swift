@@ -26,6 +26,12 @@ public enum ReceiverFactory {
                 let f = ComplexFMDemodulator(sampleRate: r, offset: offset, bandwidth: bw, minimumOutputRate: max(spec.baudRate * 5, 48_000))
                 front = f
                 rate = f.outputRate
+            case .fsk4:
+                // Outer tones at ±baud/2 (EQUiSat: ±2400 Hz at 4800 Bd) plus half the baud rate, with margin:
+                // a 12.5 kHz channel at 4800 Bd.
+                let f = ComplexFMDemodulator(sampleRate: r, offset: offset, bandwidth: spec.baudRate * 1.25, minimumOutputRate: max(spec.baudRate * 5, 48_000))
+                front = f
+                rate = f.outputRate
             case .afsk:
                 let f = ComplexFMDemodulator(sampleRate: r, offset: offset, bandwidth: 8_000, minimumOutputRate: 48_000)
                 front = f
@@ -44,6 +50,11 @@ public enum ReceiverFactory {
             demods = [(0.8, FSKDemodulator.DCRemoval.runningMean), (0.0, .levelMidpoint)].map { cutoff, dc in
                 .fsk(FSKDemodulator(.init(sampleRate: rate, baudRate: spec.baudRate, filterCutoff: cutoff, dcRemoval: dc)))
             }
+        case .fsk4:
+            // On the shared EQUiSat recording a cutoff of 0.8...1.0 baud leaves 1 byte for Reed-Solomon to
+            // correct (0.6: 8; a one-symbol boxcar: the codeword fails). Four levels make each timing
+            // error cost more than with two: the loop gain is a third of 2-FSK's (0.15 corrects 6 bytes).
+            demods = [.fsk(FSKDemodulator(.init(sampleRate: rate, baudRate: spec.baudRate, clockGain: 0.05, filterCutoff: 0.9, tones: 4)))]
         case .afsk:
             guard let carrier = spec.afCarrier else { throw .missingParameter("af_carrier", transmitter: spec.name) }
             guard let deviation = spec.deviation else { throw .missingParameter("deviation", transmitter: spec.name) }
@@ -154,6 +165,7 @@ public enum ReceiverFactory {
         case .beesat9: return MobitexDeframer(.init(nx: true, variant: .beesat9, knownCallsign: spec.callsign ?? "DP0BEM", framing: "BEESAT-9"))
         case .hadesD: return HADESDeframer(variant: .hadesD)
         case .usp: return USPDeframer()
+        case .equisat: return EQUiSatDeframer()
         }
     }
 }

@@ -9,6 +9,8 @@ public enum Modulation: String, Sendable, Hashable, CaseIterable {
     case gfsk = "GFSK"
     case gmsk = "GMSK"
     case fskSubaudio = "FSK subaudio"
+    /// Four-tone FSK, two bits per symbol (EQUiSat's XDL Micro radio).
+    case fsk4 = "4FSK"
 }
 
 /// Framings gsd knows by name (catalogue spelling). Which ones have a deframer is decided by
@@ -70,6 +72,8 @@ public enum Framing: String, Sendable, Hashable, CaseIterable {
     case openLST = "OpenLST"
     case qubik = "QUBIK"
     case hsuSat1 = "HSU-SAT1"
+    /// EQUiSat's Pacific Crest XDL Micro radio in its transparent 4-FSK mode (no gr-satellites decoder).
+    case equisat = "EQUiSat"
     // gr-satellites' names for a framing with one satellite's settings.
     /// AX100 ASM+Golay behind the CCSDS ASM.
     case foresail1 = "FORESAIL-1"
