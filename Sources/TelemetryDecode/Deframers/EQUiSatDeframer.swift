@@ -12,11 +12,11 @@
 /// polynomial 0x11D, roots α^1...α^32, the rscode library's code, shortened).
 ///
 /// Receive: the demodulator gives symbol amplitudes (`FSKDemodulator` with 4 tones). A preamble is at
-/// least 96 symbols that keep the two-low-two-high pattern at similar magnitudes; its levels give the
-/// DC and the outer level, and a decision-directed slicer follows the four levels through the packet.
-/// The sync's length is known but not its content, so the first block is tried at the expected symbol
-/// and two either side, in both polarities, until the codeword decodes (with soft erasures when hard
-/// decoding fails). Output, as the team's decoder: the callsign and the 217 data bytes (223 bytes).
+/// least 96 symbols that keep the two-low-two-high pattern (one odd symbol at a time is forgiven); its
+/// levels give the DC and the outer level, and a decision-directed slicer follows the four levels
+/// through the packet. The sync's length is known but not its content, so the first block is tried at
+/// the expected symbol, up to two after it and eight before (a run can end late), in both polarities,
+/// until the codeword decodes (with soft erasures when hard decoding fails). Output, as the team's decoder: the callsign and the 217 data bytes (223 bytes).
 /// A packet whose codeword decodes gets the known callsign (its bytes are counted in
 /// `correctedSymbols` when the received ones differ); one that does not is reported as failed only
 /// when its callsign is within 8 bits of WL9XZE.
@@ -35,8 +35,10 @@ public struct EQUiSatDeframer: Deframer {
     public static let blocks = (headerBytes + callsign.count + codewordBytes + blockBytes - 1) / blockBytes
     /// Output: callsign and data bytes.
     public static let frameBytes = callsign.count + codewordBytes - parity
-    /// First-block offsets tried around the expected one (the preamble's end is known to a symbol or two).
-    static let offsets = [0, -1, 1, -2, 2]
+    /// First-block offsets tried around the expected one: the preamble's end is known to a symbol or two,
+    /// and sync symbols that happen to continue the pattern make the run end late (each further symbol
+    /// fits with a chance of about 1 in 4; 8 late: about 1 packet in 10^4 is lost).
+    static let offsets = [0, -1, 1, -2, 2] + (3...8).map { -$0 }
     static let slack = 2
     /// Symbols collected after the preamble.
     static let window = syncSymbols - 1 + slack + blocks * blockSymbols
@@ -56,11 +58,16 @@ public struct EQUiSatDeframer: Deframer {
     }
 
     var position = 0
-    /// The last four symbols, oldest first: the preamble test compares each symbol with those two and
-    /// four before.
+    /// The last four symbols, oldest first: a run starts with symbols close to the one four before and
+    /// far from the one two before.
     var previous: (Float, Float, Float, Float) = (0, 0, 0, 0)
     var run = 0
-    var highSum: Float = 0, highCount = 0, lowSum: Float = 0, lowCount = 0
+    /// Mean of the run's symbols at each position modulo 4: once the run is long enough, each symbol is
+    /// compared with these (so one odd symbol spoils no later comparison).
+    var cycle: [Float] = [0, 0, 0, 0]
+    var cycleCount: [Float] = [0, 0, 0, 0]
+    /// Symbols since a symbol that did not fit the run, kept until it is clear whether the run goes on.
+    var tail: [Float] = []
     var pending: [Candidate] = []
 
     public init() {}
@@ -86,26 +93,49 @@ public struct EQUiSatDeframer: Deframer {
         pending.removeAll()
     }
 
-    /// Preamble detection: two low, two high repeat every four symbols, so a symbol continues the run
-    /// when it is close to the one four before and far from the one two before (by at least a sixth of
-    /// full scale; the distance to the one four before stays within a third of that).
-    /// DC offsets shift both alike and do not matter.
+    /// Preamble detection. Two low, two high repeat every four symbols: a run starts with symbols close
+    /// to the one four before and far from the one two before (by at least a sixth of full scale; the
+    /// distance to the one four before within a third of that), so DC offsets do not matter. From 16
+    /// symbols on, each symbol is compared with the run's mean at its place in the cycle instead, within
+    /// a quarter of the high−low distance (an inner tone is a third away). A symbol that does not fit is forgiven when the next two fit
+    /// (a noise spike); otherwise the run ends at it and, if long enough, a packet candidate starts there.
     mutating func track(_ v: Float) {
-        let (fourBack, _, twoBack, oneBack) = previous
-        let swing = abs(v - twoBack)
-        if swing >= 42, abs(v - fourBack) <= swing / 3 {
-            run += 1
-            if v > twoBack { highSum += v; highCount += 1 } else { lowSum += v; lowCount += 1 }
+        let (fourBack, _, twoBack, _) = previous
+        previous = (previous.1, previous.2, previous.3, v)
+        let slot = position & 3
+        let fits: Bool
+        if run < 16 {
+            let swing = abs(v - twoBack)
+            fits = tail.isEmpty && swing >= 42 && abs(v - fourBack) <= swing / 3
         } else {
-            // The first four symbols of a preamble have nothing to compare with.
-            if run >= Self.minimumPreamble - 4, highCount > 0, lowCount > 0, pending.count < 4 {
-                let high = highSum / Float(highCount), low = lowSum / Float(lowCount)
-                pending.append(Candidate(start: position, dc: (high + low) / 2, outer: (high - low) / 2, symbols: [v]))
-            }
-            run = 0
-            highSum = 0; highCount = 0; lowSum = 0; lowCount = 0
+            let spread = cycle.max()! - cycle.min()!
+            fits = abs(v - cycle[slot]) <= spread / 4
         }
-        previous = (previous.1, twoBack, oneBack, v)
+        if fits {
+            run += 1
+            cycleCount[slot] += 1
+            cycle[slot] += (v - cycle[slot]) / cycleCount[slot]
+            if !tail.isEmpty {
+                tail.append(v)
+                if tail.count == 3 { tail.removeAll(keepingCapacity: true) }
+            }
+            return
+        }
+        if run >= 16, tail.isEmpty {
+            tail.append(v)
+            return
+        }
+        // The first four symbols of a preamble have nothing to compare with.
+        if run >= Self.minimumPreamble - 4, pending.count < 4 {
+            let sorted = cycle.sorted()
+            let high = (sorted[2] + sorted[3]) / 2, low = (sorted[0] + sorted[1]) / 2
+            pending.append(Candidate(
+                start: position - tail.count, dc: (high + low) / 2, outer: (high - low) / 2, symbols: tail + [v]))
+        }
+        run = 0
+        tail.removeAll(keepingCapacity: true)
+        cycle = [0, 0, 0, 0]
+        cycleCount = [0, 0, 0, 0]
     }
 
     /// Decodes a collected candidate: every first-block offset and polarity until one codeword decodes.

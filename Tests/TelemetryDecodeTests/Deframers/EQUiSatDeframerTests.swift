@@ -68,6 +68,19 @@ import TestSupport
         }
     }
 
+    @Test func oddPreambleSymbolsAndASyncThatContinuesThePatternAreForgiven() {
+        var rng = SplitMix64(seed: 17)
+        let payload = Self.randomBytes(217, rng: &rng)
+        var symbols = Self.packetSymbols(payload, rng: &rng)
+        // Noise spikes: single preamble symbols on the wrong tone, late in the preamble too.
+        for p in [40, 101, 130, 163] { symbols[p] = symbols[p] == 3 ? 0 : 2 }
+        // The sync's first three symbols happen to go on with low, low, high.
+        symbols.replaceSubrange(184..<187, with: [3, 3, 1])
+        let frames = Self.decode(Self.noiseSymbols(100, rng: &rng) + Self.amplitudes(symbols, noise: 6, rng: &rng))
+        #expect(frames.count == 1 && frames.first?.checkPassed == true)
+        #expect(frames.first?.bytes == EQUiSatDeframer.callsign + payload)
+    }
+
     @Test func symbolErrorsAreCorrectedAndTooManyReportAFailedPacket() throws {
         var rng = SplitMix64(seed: 9)
         let payload = Self.randomBytes(217, rng: &rng)
