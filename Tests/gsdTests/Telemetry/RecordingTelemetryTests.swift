@@ -130,4 +130,29 @@ import Testing
         #expect(Self.numbers(f, "sun_vector") == [0.29, 0.24, 0.074])
         #expect(Self.numbers(f, "control_voltage") == [6.9e-9, 1.1e-9, 1.8e-8])
     }
+
+    /// EQUiSat: a low-power packet. The five data records are 120 s apart and end a second before the
+    /// preamble's time stamp; the Li-ion cells read near 4 V, the LiFePO4 cells near 3.3-3.5 V.
+    @Test func equisatLowPowerPacket() async throws {
+        let frames = try await Self.telemetry("equisat", norad: 43552)
+        let f = try #require(frames.first?.fields)
+        #expect(frames.count == 1 && frames[0].definition == "equisat")
+        #expect(Self.at(f, "preamble.callsign") as? String == "WL9XZE")
+        #expect(Self.at(f, "preamble.message_type") as? String == "LOW_POWER")
+        #expect(Self.at(f, "preamble.satellite_state") as? String == "LOW_POWER")
+        #expect(Self.number(f, "preamble.timestamp") == 44_357_882)
+        #expect(Self.number(f, "current_info.boot_count") == 37)
+        #expect(Self.number(f, "current_info.L1_REF") == 4041 && Self.number(f, "current_info.L2_REF") == 4004)
+        #expect(Self.number(f, "current_info.LF1REF") == 3309 && Self.number(f, "current_info.LF4REF") == 3547)
+        #expect(Self.number(f, "current_info.L2_SNS") == -198)
+        #expect(abs((Self.number(f, "current_info.L_REF") ?? 0) - 3985.839) < 0.001)
+        #expect(abs((Self.number(f, "current_info.L1_TEMP") ?? 0) + 23.0434) < 0.0001)
+        let stamps = (0..<5).compactMap { Self.number(f, "data.\($0).timestamp") }
+        #expect(stamps == [44_357_881, 44_357_761, 44_357_641, 44_357_521, 44_357_401])
+        #expect((0..<5).allSatisfy { Self.at(f, "data.\($0).ANTENNA_DEPLOYED") as? Bool == true })
+        let errors = try #require(Self.at(f, "errors") as? [[String: Any]])
+        #expect(errors.count == 14)
+        #expect(errors.first?["error_code"] as? String == "ECODE_READING_LOW")
+        #expect(errors.first?["error_location"] as? String == "ELOC_IR_NEG_Y")
+    }
 }
