@@ -3,6 +3,7 @@ public enum CatalogueError: Error, Sendable, Hashable, CustomStringConvertible {
     case unreadable(file: String, reason: String)
     case invalid(file: String, key: String, problem: String)
     case duplicateNorad(Int, first: String, second: String)
+    case duplicateName(String, first: String, second: String)
     case notFound(directory: String)
 
     public var description: String {
@@ -10,6 +11,7 @@ public enum CatalogueError: Error, Sendable, Hashable, CustomStringConvertible {
         case .unreadable(let f, let r): "\(f): \(r)"
         case .invalid(let f, let k, let p): "\(f): \(k): \(p)"
         case .duplicateNorad(let n, let a, let b): "NORAD id \(n) is defined twice: \(a) and \(b)"
+        case .duplicateName(let n, let a, let b): "satellite name \(n) is used twice: \(a) and \(b)"
         case .notFound(let d): "satellite catalogue not found at \(d) (use --catalogue DIR or GSD_CATALOGUE)"
         }
     }

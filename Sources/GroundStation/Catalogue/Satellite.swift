@@ -19,12 +19,6 @@ public struct Satellite: Sendable, Hashable {
         self.source = source
     }
 
-    /// Case-insensitive match on the name or an alternative name.
-    public func matches(name query: String) -> Bool {
-        let q = query.lowercased()
-        return name.lowercased() == q || alternativeNames.contains { $0.lowercased() == q }
-    }
-
     /// The telemetry definitions for frames of `transmitter`: its own (none when it has no `telemetry:` key,
     /// so another transmitter's layout is never applied to its frames); every transmitter's, in order, when
     /// the transmitter is not known (nil or not in the catalogue). A transmitter of AX.25 frames without a

@@ -10,7 +10,6 @@ public struct SatelliteCatalogue: Sendable {
     public init(satellites: [Satellite]) { self.satellites = satellites }
 
     public func satellite(norad: Int) -> Satellite? { satellites.first { $0.norad == norad } }
-    public func satellite(named name: String) -> Satellite? { satellites.first { $0.matches(name: name) } }
 
     /// Where the catalogue is: an explicit path, `$GSD_CATALOGUE`, `share/gsd/catalogue` beside the
     /// executable's prefix, or the source tree this binary was built from.
@@ -35,11 +34,14 @@ public struct SatelliteCatalogue: Sendable {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { throw .notFound(directory: directory) }
         var satellites: [Satellite] = []
         var byNorad: [Int: String] = [:]
+        var byName: [String: String] = [:]
         for name in names.sorted() where name.hasSuffix(".yml") || name.hasSuffix(".yaml") {
             let path = (dir as NSString).appendingPathComponent(name)
             let sat = try loadFile(path)
             if let first = byNorad[sat.norad] { throw .duplicateNorad(sat.norad, first: first, second: path) }
             byNorad[sat.norad] = path
+            if let first = byName[sat.name.lowercased()] { throw .duplicateName(sat.name, first: first, second: path) }
+            byName[sat.name.lowercased()] = path
             satellites.append(sat)
         }
         return SatelliteCatalogue(satellites: satellites)

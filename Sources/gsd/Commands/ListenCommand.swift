@@ -89,9 +89,8 @@ struct ListenCommand: AsyncParsableCommand {
         let dir = SatelliteCatalogue.defaultDirectory(explicit: catalogue)
         let cat: SatelliteCatalogue
         do { cat = try SatelliteCatalogue.load(directory: dir) } catch { throw ValidationFailure(error.description) }
-        guard let sat = satellite.flatMap({ cat.satellite(named: $0) }) ?? norad.flatMap({ cat.satellite(norad: $0) }) else {
-            throw ValidationFailure("satellite \(satellite ?? norad.map(String.init) ?? "") is not in the catalogue (\(dir)); see 'gsd satellites'")
-        }
+        let sat: Satellite
+        do { sat = try cat.find(name: satellite, norad: norad, directory: dir) } catch { throw ValidationFailure(error.description) }
         var doppler: LookAngleProvider?
         if let tle, let station, let location = GeodeticPosition(parsing: station) {
             var sets = ElementSets(files: [tle])

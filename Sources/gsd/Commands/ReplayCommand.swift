@@ -150,10 +150,8 @@ struct ReplayCommand: AsyncParsableCommand {
             let dir = SatelliteCatalogue.defaultDirectory(explicit: catalogue)
             let cat: SatelliteCatalogue
             do { cat = try SatelliteCatalogue.load(directory: dir) } catch { throw ValidationFailure(error.description) }
-            let sat = satellite.flatMap { cat.satellite(named: $0) } ?? norad.flatMap { cat.satellite(norad: $0) }
-            guard let sat else {
-                throw ValidationFailure("satellite \(satellite ?? norad.map(String.init) ?? "") is not in the catalogue (\(dir)); see 'gsd satellites'")
-            }
+            let sat: Satellite
+            do { sat = try cat.find(name: satellite, norad: norad, directory: dir) } catch { throw ValidationFailure(error.description) }
             return (sat.transmitters, sat.name)
         }
         guard let modulation, let m = Modulation(rawValue: modulation) ?? Modulation.allCases.first(where: { $0.rawValue.lowercased() == modulation.lowercased() }) else {

@@ -54,8 +54,10 @@ struct TelemetryDecodeCommand: ParsableCommand {
             }
             definitions = [definition]
         } else {
-            let sat = norad.flatMap { service.catalogue.satellite(norad: $0) } ?? satellite.flatMap { service.catalogue.satellite(named: $0) }
-            guard let sat else { throw ValidationFailure("satellite \(norad.map(String.init) ?? satellite ?? "") is not in the catalogue") }
+            let sat: Satellite
+            do {
+                sat = try service.catalogue.find(name: satellite, norad: norad, directory: SatelliteCatalogue.defaultDirectory(explicit: catalogue))
+            } catch { throw ValidationFailure(error.description) }
             if let transmitter, !sat.transmitters.contains(where: { $0.name == transmitter }) {
                 throw ValidationFailure("\(sat.name) has no transmitter '\(transmitter)' (has: \(sat.transmitters.map(\.name).joined(separator: ", ")))")
             }
