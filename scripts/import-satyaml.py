@@ -1,14 +1,20 @@
 #!/usr/bin/env python3
-"""Builds gsd's satellite catalogue (catalogue/satellites/*.yml) from gr-satellites' SatYAML files.
+"""Merges gr-satellites' SatYAML files into gsd's satellite catalogue (catalogue/satellites/*.yml).
 
 Only facts carry over (names, NORAD ids, frequencies, modulations, baud rates, framing parameters);
 the output is gsd's own format. Transmitters whose framing gsd does not handle are left out, and a
-satellite with none left is skipped. Keys gsd adds to an existing entry (telemetry definitions, a
-framing variant, a known callsign) are kept when the entry is rewritten.
+satellite with none left is skipped.
 
-Usage: scripts/import-satyaml.py SATYAML_DIR [SATYAML_DIR ...]
+An entry already in the catalogue is merged, never overwritten: every value it has stays (a measured
+deviation, a framing mapped by hand, telemetry definitions, comments), and only what it lacks is added
+(alternative names, keys, transmitters). Where SatYAML says otherwise the difference is printed for a
+person to decide. A new satellite whose NORAD id an entry of another name already has is skipped with a
+message (upstream's placeholder ids, 99xxx, collide).
+
+Usage: scripts/import-satyaml.py [--catalogue DIR] SATYAML_DIR [SATYAML_DIR ...]
   e.g. Debian's gr-satellites package: /usr/lib/python3/dist-packages/satellites/satyaml
 """
+import argparse
 import os
 import re
 import sys
@@ -42,9 +48,7 @@ SUPPORTED_FRAMINGS = {
 # Satellites whose Mobitex framing has settings older SatYAML files do not record (newer gr-satellites
 # names a framing after each): name -> that framing.
 MOBITEX_SATELLITE_FRAMINGS = {"BEESAT-1": "BEESAT-1", "BEESAT-9": "BEESAT-9", "TUBIN": "TUBIN"}
-# Keys only gsd writes, carried over from an existing entry: per transmitter, and per satellite.
-GSD_TRANSMITTER_KEYS = ("telemetry", "variant", "callsign")
-GSD_SATELLITE_KEYS = ("telemetry",)
+HEADER = "# gsd satellite catalogue entry (facts from gr-satellites SatYAML)\n"
 SUPPORTED_MODULATIONS = {"FSK", "AFSK", "BPSK", "DBPSK", "DBPSK Manchester", "GFSK", "GMSK", "FSK subaudio"}
 # SatYAML key -> gsd key; values are copied as they are.
 KEYS = {
@@ -80,49 +84,136 @@ def convert(sat):
     return out
 
 
-def keep(entry, path):
-    """Carries gsd's own keys over from the entry already at `path`."""
-    if not os.path.exists(path):
-        return
-    with open(path) as fh:
-        old = yaml.safe_load(fh) or {}
-    for k in GSD_SATELLITE_KEYS:
-        if k in old and k not in entry:
-            entry[k] = old[k]
-    previous = {t.get("name"): t for t in old.get("transmitters") or []}
-    for t in entry["transmitters"]:
-        for k in GSD_TRANSMITTER_KEYS:
-            if k in previous.get(t["name"], {}) and k not in t:
-                t[k] = previous[t["name"]][k]
+def merge(old, new, label):
+    """Merges the converted SatYAML entry `new` into the catalogue entry `old`, in place.
+
+    The catalogue wins: a key it has keeps its value (hand-checked facts such as a measured deviation, or
+    a framing mapped by hand), and only what it lacks is added: alternative names, keys, and transmitters
+    (matched by name, new ones appended in SatYAML order). Returns (changed, differences), differences
+    being the values SatYAML gives otherwise, for a person to look at.
+    """
+    changed = False
+    differences = []
+    for key, value in new.items():
+        if key == "transmitters":
+            continue
+        if key not in old:
+            old[key] = value
+            changed = True
+        elif key == "alternative_names":
+            names = old[key] or []
+            added = [n for n in value if n not in names and n != old.get("name")]
+            if added:
+                old[key] = names + added
+                changed = True
+        elif old[key] != value:
+            differences.append(f"{label}: {key} kept {old[key]!r}, SatYAML has {value!r}")
+    transmitters = old.setdefault("transmitters", [])
+    by_name = {t.get("name"): t for t in transmitters}
+    for t in new["transmitters"]:
+        mine = by_name.get(t["name"])
+        if mine is None:
+            transmitters.append(t)
+            changed = True
+            continue
+        for key, value in t.items():
+            if key not in mine:
+                mine[key] = value
+                changed = True
+            elif mine[key] != value:
+                differences.append(f"{label}: transmitter {t['name']!r} {key} kept {mine[key]!r}, "
+                                   f"SatYAML has {value!r}")
+    return changed, differences
+
+
+def ordered(entry):
+    """The entry with its keys in catalogue order: name, alternative names, NORAD id, the rest, transmitters."""
+    head = ("name", "alternative_names", "norad")
+    out = {k: entry[k] for k in head if k in entry}
+    out.update({k: v for k, v in entry.items() if k not in head and k != "transmitters"})
+    out["transmitters"] = [{"name": t["name"], **{k: v for k, v in t.items() if k != "name"}}
+                           for t in entry.get("transmitters") or []]
+    return out
 
 
 def filename(name):
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_") + ".yml"
 
 
-def main():
-    if len(sys.argv) < 2:
-        print(__doc__, file=sys.stderr)
-        return 2
-    dest = os.path.join(os.path.dirname(__file__), "..", "catalogue", "satellites")
+def leading_comments(text):
+    lines = []
+    for line in text.splitlines(keepends=True):
+        if not line.startswith("#"):
+            break
+        lines.append(line)
+    return "".join(lines)
+
+
+def write(path, entry, comments):
+    with open(path, "w") as fh:
+        fh.write(comments or HEADER)
+        yaml.safe_dump(ordered(entry), fh, sort_keys=False, allow_unicode=True, width=120)
+
+
+def load_catalogue(dest):
+    """The catalogue's entries: file name -> (entry, leading comments)."""
+    entries = {}
+    for f in sorted(os.listdir(dest)):
+        if f.endswith(".yml"):
+            with open(os.path.join(dest, f)) as fh:
+                text = fh.read()
+            entries[f] = (yaml.safe_load(text) or {}, leading_comments(text))
+    return entries
+
+
+def import_dirs(sources, dest, log=sys.stderr):
+    """Imports every SatYAML file of `sources` into the catalogue directory `dest`; returns the counts."""
     os.makedirs(dest, exist_ok=True)
-    written = 0
-    for src in sys.argv[1:]:
+    catalogue = load_catalogue(dest)
+    norads = {e.get("norad"): f for f, (e, _) in catalogue.items()}
+    counts = {"new": 0, "extended": 0, "unchanged": 0, "skipped": 0, "differences": 0}
+    for src in sources:
         for f in sorted(os.listdir(src)):
             if not f.endswith(".yml"):
                 continue
-            with open(os.path.join(src, f)) as fh:
+            path = os.path.join(src, f)
+            with open(path) as fh:
                 sat = yaml.safe_load(fh)
             c = convert(sat)
             if c is None:
                 continue
-            path = os.path.join(dest, filename(c["name"]))
-            keep(c, path)
-            with open(path, "w") as fh:
-                fh.write("# gsd satellite catalogue entry (facts from gr-satellites SatYAML)\n")
-                yaml.safe_dump(c, fh, sort_keys=False, allow_unicode=True, width=120)
-            written += 1
-    print(f"wrote {written} satellites to {os.path.normpath(dest)}")
+            target = filename(c["name"])
+            if target in catalogue:
+                old, comments = catalogue[target]
+                changed, differences = merge(old, c, c["name"])
+                for d in differences:
+                    print(f"{path}: {d}", file=log)
+                counts["differences"] += len(differences)
+                if changed:
+                    write(os.path.join(dest, target), old, comments)
+                counts["extended" if changed else "unchanged"] += 1
+            elif c["norad"] in norads:
+                # The catalogue loader refuses two entries with one NORAD id; placeholder ids (99xxx) collide.
+                print(f"{path}: skipped {c['name']}: NORAD {c['norad']} is already {norads[c['norad']]}", file=log)
+                counts["skipped"] += 1
+            else:
+                write(os.path.join(dest, target), c, None)
+                catalogue[target] = (c, HEADER)
+                norads[c["norad"]] = target
+                counts["new"] += 1
+    return counts
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sources", nargs="+", metavar="SATYAML_DIR")
+    parser.add_argument("--catalogue", default=os.path.join(os.path.dirname(__file__), "..", "catalogue", "satellites"),
+                        help="catalogue directory to merge into (default: the repository's)")
+    args = parser.parse_args()
+    counts = import_dirs(args.sources, args.catalogue)
+    print(f"{os.path.normpath(args.catalogue)}: {counts['new']} new, {counts['extended']} extended, "
+          f"{counts['unchanged']} unchanged, {counts['skipped']} skipped; "
+          f"{counts['differences']} SatYAML values differ from the catalogue's and were not taken (listed above)")
     return 0
 
 
