@@ -4,13 +4,16 @@
 public enum SatelliteLookupError: Error, Sendable, Hashable, CustomStringConvertible {
     case unknownName(String, directory: String)
     case unknownNorad(Int, directory: String)
+    /// Neither a name nor a NORAD id was given.
+    case nothingGiven
     /// The name is an alternative name of several satellites: (name, NORAD) of each.
     case ambiguous(String, candidates: [String])
 
     public var description: String {
         switch self {
         case .unknownName(let n, let d): "satellite \(n) is not in the catalogue (\(d)); see 'gsd satellites'"
-        case .unknownNorad(let n, let d): "satellite \(n) is not in the catalogue (\(d)); see 'gsd satellites'"
+        case .unknownNorad(let n, let d): "no satellite with NORAD id \(n) is in the catalogue (\(d)); see 'gsd satellites'"
+        case .nothingGiven: "name the satellite: --satellite NAME or --norad ID"
         case .ambiguous(let n, let c): "'\(n)' is an alternative name of \(c.joined(separator: " and ")); give --norad or the satellite's own name"
         }
     }
@@ -40,7 +43,7 @@ extension SatelliteCatalogue {
             if let one = found.first { return one }
             if norad == nil { throw .unknownName(name, directory: directory) }
         }
-        guard let norad else { throw .unknownName("", directory: directory) }
+        guard let norad else { throw .nothingGiven }
         guard let sat = satellite(norad: norad) else { throw .unknownNorad(norad, directory: directory) }
         return sat
     }

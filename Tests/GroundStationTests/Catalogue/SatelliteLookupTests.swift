@@ -44,6 +44,10 @@ import Testing
         #expect(try cat.find(name: nil, norad: 90001, directory: dir).name == "ALPHA")
         #expect(throws: SatelliteLookupError.unknownName("GAMMA", directory: dir)) { try cat.find(name: "GAMMA", norad: nil, directory: dir) }
         #expect(throws: SatelliteLookupError.unknownNorad(90003, directory: dir)) { try cat.find(name: nil, norad: 90003, directory: dir) }
+        #expect(SatelliteLookupError.unknownNorad(90003, directory: dir).description.contains("NORAD id 90003"))
+        // An unknown name falls back to the NORAD id when one is given too.
+        #expect(try cat.find(name: "GAMMA", norad: 90001, directory: dir).name == "ALPHA")
+        #expect(throws: SatelliteLookupError.nothingGiven) { try cat.find(name: nil, norad: nil, directory: dir) }
     }
 
     @Test func twoFilesWithOneNameDoNotLoad() throws {
