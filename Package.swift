@@ -137,6 +137,7 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzCatalogue", ["GroundStation", "TelemetryDecode"]),
     ("FuzzDaemonConfig", ["GroundStation"]),
     ("FuzzHardwareProfiles", ["GroundStation"]),
+    ("FuzzTelemetry", ["GroundStation", "TelemetryDecode"]),
 ]
 package.targets.append(
     .target(name: "CFuzzerDriver", path: "Fuzz/Driver", cSettings: fuzzRuntime == nil ? [] : [.define("GSD_FUZZ")])
