@@ -191,6 +191,10 @@ private struct PlanCompiler {
             }
             return (.structure(fields), .structure(names))
         case .array(let element, let count):
+            // A count field is one before the list, resolved before the element's scope opens (a failed
+            // lookup must leave the scopes as they were: the compiler's caller sees only the error).
+            var countSlot = -1
+            if case .field(let p) = count { countSlot = try resolve(p, from: path) }
             // The element is compiled in its own scope; its slots are reused by each element in turn.
             scopes.append([:])
             defer { scopes.removeLast() }
@@ -202,11 +206,7 @@ private struct PlanCompiler {
             case .fixed(let n):
                 guard n >= 0 else { throw TelemetryPlanError(field: path, problem: "count must not be negative") }
                 planCount = .fixed(n)
-            case .field(let p):
-                scopes.removeLast()
-                let s = try resolve(p, from: path)
-                scopes.append([:])
-                planCount = .slot(s)
+            case .field: planCount = .slot(countSlot)
             case .until(let p, let maximum):
                 guard case .structure(let names)? = exported else {
                     throw TelemetryPlanError(field: path, problem: "'until' needs structure elements")

@@ -117,6 +117,29 @@ import TestSupport
         }
     }
 
+    /// Found by FuzzTelemetry: a list whose count names no field, inside a structure, crashed the compiler
+    /// (its scope bookkeeping was left one short) instead of being refused.
+    @Test func listCountNamingNoFieldIsRefusedNotACrash() throws {
+        let error = #expect(throws: TelemetryPlanError.self) {
+            try TelemetryPlan(TelemetryDefinition(name: "t", fields: [
+                .init(name: "outer", kind: .structure([
+                    .init(name: "items", kind: .array(element: .unsigned(bits: 8, endian: .big), count: .field("n"))),
+                ])),
+            ]))
+        }
+        #expect(error?.field == "outer.items")
+        #expect(error?.problem.contains("'n' names no integer field") == true)
+        // The same list after its count field compiles and decodes.
+        let plan = try TelemetryPlan(TelemetryDefinition(name: "t", fields: [
+            .init(name: "n", kind: .unsigned(bits: 8, endian: .big)),
+            .init(name: "outer", kind: .structure([
+                .init(name: "items", kind: .array(element: .unsigned(bits: 8, endian: .big), count: .field("n"))),
+            ])),
+        ]))
+        let d = plan.decode([2, 7, 9, 1])
+        #expect(d.error == nil && d.unusedBytes == 1)
+    }
+
     @Test func ax25AddressesUntilTheExtensionBit() throws {
         let address: [TelemetryFieldSpec] = [
             .init(name: "callsign", kind: .text(.fixed(6), encoding: .ax25)),
