@@ -11,10 +11,12 @@ import CFuzzerDriver
 // Released before exit: indirect enum payloads are reached through pointers whose spare bits hold the
 // case tag, which LeakSanitizer's exit scan does not recognise, so plans alive at exit read as leaked.
 nonisolated(unsafe) private var shipped: [TelemetryPlan] = {
-    guard let library = try? TelemetryLibrary.load(directory: TelemetryLibrary.defaultDirectory()) else {
-        fatalError("FuzzTelemetry: the shipped telemetry definitions do not load (run from the repository root)")
+    do {
+        let library = try TelemetryLibrary.load(directory: TelemetryLibrary.defaultDirectory())
+        return library.plans.keys.sorted().compactMap { library.plans[$0] }
+    } catch {
+        fatalError("FuzzTelemetry: the shipped telemetry definitions do not load: \(error)")
     }
-    return library.plans.keys.sorted().compactMap { library.plans[$0] }
 }()
 
 private let path: String = {
