@@ -171,6 +171,8 @@ def import_dirs(sources, dest, log=sys.stderr):
     os.makedirs(dest, exist_ok=True)
     catalogue = load_catalogue(dest)
     norads = {e.get("norad"): f for f, (e, _) in catalogue.items()}
+    # An entry is found by its satellite name, whatever its file is called.
+    names = {e.get("name"): f for f, (e, _) in catalogue.items()}
     counts = {"new": 0, "extended": 0, "unchanged": 0, "skipped": 0, "differences": 0}
     for src in sources:
         for f in sorted(os.listdir(src)):
@@ -182,7 +184,7 @@ def import_dirs(sources, dest, log=sys.stderr):
             c = convert(sat)
             if c is None:
                 continue
-            target = filename(c["name"])
+            target = names.get(c["name"], filename(c["name"]))
             if target in catalogue:
                 old, comments = catalogue[target]
                 changed, differences = merge(old, c, c["name"])
@@ -200,6 +202,7 @@ def import_dirs(sources, dest, log=sys.stderr):
                 write(os.path.join(dest, target), c, None)
                 catalogue[target] = (c, HEADER)
                 norads[c["norad"]] = target
+                names[c["name"]] = target
                 counts["new"] += 1
     return counts
 

@@ -133,6 +133,29 @@ class ImportSatYAMLTests(unittest.TestCase):
         first = entry["transmitters"][0]
         self.assertEqual((first["frequency"], first["deviation"], first["frame_size"]), (436500000, 1600, 100))
 
+    def test_entry_is_found_by_satellite_name_not_file_name(self):
+        self.catalogue("hand-made.yml", """\
+            name: SAT A
+            norad: 12345
+            transmitters:
+            - {name: 9k6 FSK downlink, frequency: 436500000, modulation: FSK, baud_rate: 9600, framing: AX.25}
+            """)
+        self.satyaml("SAT_A.yml", """\
+            name: SAT A
+            norad: 12345
+            transmitters:
+              1k2 AFSK downlink:
+                frequency: 145.8e+6
+                modulation: AFSK
+                baudrate: 1200
+                framing: AX.25
+            """)
+        counts, _ = self.run_import()
+        self.assertEqual((counts["new"], counts["extended"], counts["skipped"]), (0, 1, 0))
+        self.assertEqual(os.listdir(self.dest), ["hand-made.yml"])
+        entry = yaml.safe_load(self.read("hand-made.yml"))
+        self.assertEqual([t["name"] for t in entry["transmitters"]], ["9k6 FSK downlink", "1k2 AFSK downlink"])
+
     def test_entry_with_nothing_new_is_not_rewritten(self):
         text = textwrap.dedent("""\
             # hand-written
