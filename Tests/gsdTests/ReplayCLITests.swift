@@ -65,7 +65,7 @@ import Testing
         let missing = try await GSDProcess.run(["replay", "/nonexistent.wav", "--norad", "42702"])
         #expect(missing.status != 0 && missing.stderr.contains("/nonexistent.wav"))
         let unknown = try await GSDProcess.run(["replay", Self.us04, "--norad", "1"])
-        #expect(unknown.status != 0 && unknown.stderr.contains("not in the catalogue"))
+        #expect(unknown.status != 0 && unknown.stderr.contains("no satellite with NORAD id 1 is in the catalogue"))
         let raw = try await GSDProcess.run(["replay", Self.us04 + ".raw", "--norad", "42702"])
         #expect(raw.status != 0)
         let both = try await GSDProcess.run(["replay", Self.us04, "--norad", "42702", "--satellite", "COLUMBIA"])
