@@ -140,6 +140,17 @@ def filename(name):
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_") + ".yml"
 
 
+def free_filename(name, catalogue):
+    """A file name for a new entry. Another satellite's file may already have the name ("SAT A" and
+    "SAT_A" both give SAT_A.yml): that entry is not this satellite's, so a numbered name is used."""
+    base = filename(name)
+    candidate, n = base, 2
+    while candidate in catalogue:
+        candidate = f"{base[:-4]}_{n}.yml"
+        n += 1
+    return candidate
+
+
 def leading_comments(text):
     lines = []
     for line in text.splitlines(keepends=True):
@@ -184,8 +195,8 @@ def import_dirs(sources, dest, log=sys.stderr):
             c = convert(sat)
             if c is None:
                 continue
-            target = names.get(c["name"], filename(c["name"]))
-            if target in catalogue:
+            target = names.get(c["name"])
+            if target is not None:
                 old, comments = catalogue[target]
                 changed, differences = merge(old, c, c["name"])
                 for d in differences:
@@ -199,6 +210,7 @@ def import_dirs(sources, dest, log=sys.stderr):
                 print(f"{path}: skipped {c['name']}: NORAD {c['norad']} is already {norads[c['norad']]}", file=log)
                 counts["skipped"] += 1
             else:
+                target = free_filename(c["name"], catalogue)
                 write(os.path.join(dest, target), c, None)
                 catalogue[target] = (c, HEADER)
                 norads[c["norad"]] = target

@@ -202,6 +202,31 @@ class ImportSatYAMLTests(unittest.TestCase):
         self.assertIn("skipped ERMINAZ-1U: NORAD 99999 is already FOSSASAT-1B.yml", log)
         self.assertEqual(os.listdir(self.dest), ["FOSSASAT-1B.yml"])
 
+    def test_new_satellite_whose_file_name_is_taken_gets_its_own_file(self):
+        text = textwrap.dedent("""\
+            name: SAT_A
+            norad: 11111
+            transmitters:
+            - {name: downlink, frequency: 145800000, modulation: AFSK, baud_rate: 1200, framing: AX.25}
+            """)
+        self.catalogue("SAT_A.yml", text)
+        self.satyaml("SAT A.yml", """\
+            name: SAT A
+            norad: 22222
+            transmitters:
+              9k6 FSK downlink:
+                frequency: 436.5e+6
+                modulation: FSK
+                baudrate: 9600
+                framing: AX.25 G3RUH
+            """)
+        counts, log = self.run_import()
+        self.assertEqual((counts["new"], counts["extended"], counts["differences"]), (1, 0, 0))
+        self.assertEqual(log, "")
+        self.assertEqual(self.read("SAT_A.yml"), text)
+        entry = yaml.safe_load(self.read("SAT_A_2.yml"))
+        self.assertEqual((entry["name"], entry["norad"]), ("SAT A", 22222))
+
     def test_mobitex_satellites_get_their_own_framing(self):
         self.satyaml("BEESAT-9.yml", """\
             name: BEESAT-9
