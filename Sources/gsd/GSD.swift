@@ -8,4 +8,19 @@ struct GSD: AsyncParsableCommand {
         version: GSDVersion.string,
         subcommands: [VersionCommand.self, ReplayCommand.self, ListenCommand.self, SatellitesCommand.self, KissCommand.self, CCSDSCommand.self, PropagateCommand.self, PassesCommand.self, TrackCommand.self, BenchCommand.self, TNCCommand.self, RTLTCPServeCommand.self, RecordCommand.self, RunCommand.self, StatusCommand.self, DevicesCommand.self, TelemetryCommand.self]
     )
+
+    /// ArgumentParser's own main, plus a last check that stdout took everything (see StandardOutput).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+            try StandardOutput.finish()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -115,7 +115,7 @@ struct CCSDSDecodeCommand: ParsableCommand {
         var good = 0
         var errors = 0
 
-        func handle() {
+        func handle() throws {
             for f in frames {
                 if let failure = f.failure {
                     errors += 1
@@ -123,7 +123,7 @@ struct CCSDSDecodeCommand: ParsableCommand {
                     continue
                 }
                 good += 1
-                print(render(f))
+                try StandardOutput.line(render(f))
             }
             frames.removeAll(keepingCapacity: true)
         }
@@ -140,13 +140,13 @@ struct CCSDSDecodeCommand: ParsableCommand {
                     }
                     soft.withUnsafeBufferPointer { deframer.process($0, into: &frames) }
                 }
-                handle()
+                try handle()
             }
         } catch let e as FileInputError {
             throw ValidationFailure(e.description)
         }
         let unfinished = deframer.finish(into: &frames)
-        handle()
+        try handle()
         for u in unfinished {
             errors += 1
             printError("gsd: \(name): \(u)")

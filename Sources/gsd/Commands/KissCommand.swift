@@ -33,7 +33,7 @@ struct KissDecodeCommand: ParsableCommand {
         var errors = 0
         let name = reader.displayName
 
-        func handle() {
+        func handle() throws {
             for event in events {
                 switch event {
                 case .error(let e):
@@ -44,7 +44,7 @@ struct KissDecodeCommand: ParsableCommand {
                         pendingTime = t
                         continue
                     }
-                    print(render(f, time: pendingTime))
+                    try StandardOutput.line(render(f, time: pendingTime))
                     pendingTime = nil
                 }
             }
@@ -54,13 +54,13 @@ struct KissDecodeCommand: ParsableCommand {
         do {
             try reader.forEachChunk { chunk in
                 decoder.process(chunk, into: &events)
-                handle()
+                try handle()
             }
         } catch let e as FileInputError {
             throw ValidationFailure(e.description)
         }
         decoder.finish(into: &events)
-        handle()
+        try handle()
         if errors > 0 { throw ExitCode(1) }
     }
 

@@ -118,9 +118,9 @@ struct ListenCommand: AsyncParsableCommand {
                 o.add("transmitter", f.transmitter)
                 o.add("framing", f.frame.framing)
                 o.add("hex", hexString(f.frame.bytes))
-                print(o.text)
+                try StandardOutput.line(o.text)
             } else {
-                print(hexString(f.frame.bytes))
+                try StandardOutput.line(hexString(f.frame.bytes))
             }
         }
         printError(

@@ -91,27 +91,19 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         for (name, why) in session.summary.skipped { printError("gsd: skipping transmitter '\(name)': \(why)") }
 
-        var kissFile: FileHandle? = nil
-        if let kissOut {
-            guard FileManager.default.createFile(atPath: kissOut, contents: nil), let h = FileHandle(forWritingAtPath: kissOut) else {
-                throw ValidationFailure("\(kissOut): cannot create KISS output file")
-            }
-            kissFile = h
-        }
-        defer { try? kissFile?.close() }
+        let kissFile = try kissOut.map { try OutputFile(path: $0) }
         let showProgress = isatty(2) == 1
-        let out = FileHandle.standardOutput
         let summary = try await session.run(onFrame: { f in
             let kiss = KISSEncoder.encode(KISSFrame(payload: f.frame.bytes))
-            try kissFile?.write(contentsOf: Data(kiss))
+            try kissFile?.write(kiss)
             switch output {
-            case "kiss": try out.write(contentsOf: Data(kiss))
-            case "json": print(json(f, satellite: satName, telemetry: telemetry))
-            default: print(hexString(f.frame.bytes))
+            case "kiss": try StandardOutput.write(kiss)
+            case "json": try StandardOutput.line(json(f, satellite: satName, telemetry: telemetry))
+            default: try StandardOutput.line(hexString(f.frame.bytes))
             }
         }, onFailed: failed ? { f in
             if output == "json" {
-                print(json(f, satellite: satName))
+                try StandardOutput.line(json(f, satellite: satName))
             } else {
                 printError("gsd: failed check at \(String(format: "%.3f", f.time)) s, \(f.transmitter), \(f.frame.framing), \(f.frame.bytes.count) bytes: \(hexString(f.frame.bytes))")
             }
@@ -121,6 +113,7 @@ struct ReplayCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("\r[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(Int(p * 100))%".utf8))
         } : nil)
         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        try kissFile?.close()
         for w in summary.warnings { printError("gsd: warning: \(w)") }
         let rtf = summary.realtimeFactor
         printError(

@@ -140,8 +140,8 @@ struct TNCCommand: ParsableCommand {
                 case .error(let e):
                     printError("gsd: \(link.name): \(e)")
                 case .frame(let f):
-                    print(render(f))
-                    fflush(nil)
+                    try StandardOutput.line(render(f))
+                    try StandardOutput.finish()
                     received += 1
                     if let count, received >= count { return }
                 }

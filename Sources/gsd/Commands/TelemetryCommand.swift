@@ -83,7 +83,7 @@ struct TelemetryDecodeCommand: ParsableCommand {
                 failed = true
                 printError("gsd: frame \(i + 1): no definition of \(definitions.joined(separator: ", ")) applies to \(bytes.count) bytes")
             }
-            print(o.text)
+            try StandardOutput.line(o.text)
         }
         if failed { throw ExitCode(1) }
     }
