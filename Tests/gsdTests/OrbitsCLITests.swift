@@ -114,6 +114,16 @@ import Testing
             "passes", "--tle", Self.fixtures.appendingPathComponent("passes.tle").path, "--station", "north",
         ])
         #expect(badStation.status != 0 && badStation.stderr.contains("--station"))
+        // A mistyped window is refused up front: 1e9 hours used to abort allocating ~900 GB of samples.
+        let huge = try await GSDProcess.run([
+            "passes", "--tle", Self.fixtures.appendingPathComponent("passes.tle").path, "--station", "1,2", "--hours", "1e9",
+        ])
+        #expect(huge.status == 64 && huge.stderr.contains("--hours must be at most 8784"), "\(huge.stderr)")
+        let year = try await GSDProcess.run([
+            "passes", "--tle", Self.fixtures.appendingPathComponent("passes.tle").path, "--station", "1,2",
+            "--start", "9999-01-01T00:00:00Z",
+        ])
+        #expect(year.status != 0 && year.stderr.contains("from 1900 to 2100"), "\(year.stderr)")
     }
 
     @Test func sgp4BenchmarkIsListed() async throws {

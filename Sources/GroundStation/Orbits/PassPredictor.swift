@@ -49,48 +49,53 @@ public struct PassPredictor: Sendable {
         guard t1 > t0 else { return [] }
         let h = step
         let count = Int(((t1 - t0) / h).rounded(.up))
-        var times: [Double] = []
-        var values: [Double] = []
-        times.reserveCapacity(count + 1)
-        values.reserveCapacity(count + 1)
-        for k in 0...count {
-            let t = k == count ? t1 : t0 + Double(k) * h
-            times.append(t)
-            values.append(try height(t))
-        }
 
-        // Crossings, in time order: +1 rising, -1 setting.
+        // Crossings, in time order: +1 rising, -1 setting. The samples stream through a window of three
+        // (k - 1, k, k + 1), so memory follows the number of passes, not the length of the window.
         var crossings: [(time: Double, rising: Bool)] = []
-        // A short high pass (above a high minimum elevation) whose peak lies between the first two samples,
-        // both below the threshold and falling: no interior sample is a local maximum there.
-        func edgePeak(_ i: Int, _ j: Int) throws(SGP4Error) {
-            let (tm, fm) = try maximum(times[i], times[j])
+        // A local maximum of the samples at or below the threshold: the true peak between the outer two
+        // samples may poke above it. Also used for a short high pass (above a high minimum elevation)
+        // whose peak lies between the first or last two samples.
+        func peak(_ a: Double, _ fa: Double, _ b: Double) throws(SGP4Error) {
+            let (tm, fm) = try maximum(a, b)
             if fm > 0 {
-                crossings.append((try root(times[i], tm, values[i]), true))
-                crossings.append((try root(tm, times[j], fm), false))
+                crossings.append((try root(a, tm, fa), true))
+                crossings.append((try root(tm, b, fm), false))
             }
         }
-        if values.count >= 2, values[0] <= 0, values[1] <= 0, values[0] > values[1] { try edgePeak(0, 1) }
-        for k in 1..<times.count {
-            let a = times[k - 1], b = times[k], fa = values[k - 1], fb = values[k]
+        /// Sample `k` (its predecessor and, when it exists, its successor known): a crossing between k - 1
+        /// and k, or a local maximum below the threshold at k.
+        func visit(_ a: Double, _ fa: Double, _ b: Double, _ fb: Double, next: (Double, Double)?) throws(SGP4Error) {
             if (fa > 0) != (fb > 0) {
                 crossings.append((try root(a, b, fa), fb > 0))
-            } else if fa <= 0, fb <= 0, k + 1 < times.count, values[k] >= fa, values[k] >= values[k + 1] {
-                // A local maximum below the threshold in the samples: the true peak may poke above it.
-                let (tm, fm) = try maximum(a, times[k + 1])
-                if fm > 0 {
-                    crossings.append((try root(a, tm, fa), true))
-                    crossings.append((try root(tm, times[k + 1], fm), false))
-                }
+            } else if fa <= 0, fb <= 0, let next, fb >= fa, fb >= next.1 {
+                try peak(a, fa, next.0)
             }
         }
+        func time(_ k: Int) -> Double { k == count ? t1 : t0 + Double(k) * h }
+
+        let first = try height(t0)
+        var previous = (t: t0, v: first)  // sample k - 2 when sample k arrives
+        var current = (t: t0, v: first)  // sample k - 1
+        for k in 1...count {
+            let t = time(k)
+            let sample = (t: t, v: try height(t))
+            if k == 1 {
+                if first <= 0, sample.v <= 0, first > sample.v { try peak(t0, first, sample.t) }
+            } else {
+                try visit(previous.t, previous.v, current.t, current.v, next: (sample.t, sample.v))
+            }
+            previous = current
+            current = sample
+        }
+        try visit(previous.t, previous.v, current.t, current.v, next: nil)
         // The same at the window's end: the last two samples below the threshold and rising.
-        let n = values.count
-        if n >= 3, values[n - 1] <= 0, values[n - 2] <= 0, values[n - 1] > values[n - 2] { try edgePeak(n - 2, n - 1) }
+        if count >= 2, current.v <= 0, previous.v <= 0, current.v > previous.v { try peak(previous.t, previous.v, current.t) }
+        let last = current.v
 
         var passes: [SatellitePass] = []
-        var aos: Double? = values[0] > 0 ? t0 : nil
-        var aosCut = values[0] > 0
+        var aos: Double? = first > 0 ? t0 : nil
+        var aosCut = first > 0
         for c in crossings {
             if c.rising {
                 aos = c.time
@@ -100,7 +105,7 @@ public struct PassPredictor: Sendable {
                 aos = nil
             }
         }
-        if let a = aos, values[values.count - 1] > 0 {
+        if let a = aos, last > 0 {
             passes.append(try makePass(aos: a, los: t1, startsBefore: aosCut, endsAfter: true, t0: t0, h: h))
         }
         return passes

@@ -45,6 +45,8 @@ struct PassesCommand: ParsableCommand {
     func validate() throws {
         if satellite != nil && norad != nil { throw ValidationError("use --satellite or --norad, not both") }
         if !(hours > 0) { throw ValidationError("--hours must be positive") }
+        // Elements go stale within weeks; a year bounds the run time of a mistyped window.
+        if hours > 24 * 366 { throw ValidationError("--hours must be at most 8784 (366 days)") }
         if !(-90...90).contains(minElevation) { throw ValidationError("--min-elevation must be within -90...90") }
     }
 
@@ -55,7 +57,7 @@ struct PassesCommand: ParsableCommand {
         let windowStart: JulianDate
         if let start {
             guard let d = JulianDate(iso8601: start) else {
-                throw ValidationFailure("--start '\(start)' is not an ISO 8601 UTC time like 2024-03-01T12:00:00Z")
+                throw ValidationFailure("--start '\(start)' is not an ISO 8601 UTC time from 1900 to 2100 like 2024-03-01T12:00:00Z")
             }
             windowStart = d
         } else {

@@ -111,7 +111,7 @@ struct TrackCommand: AsyncParsableCommand {
         let clock: any TrackingClock
         if let start {
             guard let d = JulianDate(iso8601: start) else {
-                throw ValidationFailure("--start '\(start)' is not an ISO 8601 UTC time like 2024-03-01T12:00:00Z")
+                throw ValidationFailure("--start '\(start)' is not an ISO 8601 UTC time from 1900 to 2100 like 2024-03-01T12:00:00Z")
             }
             clock = SimulatedTrackingClock(start: d.date, rate: 1)
         } else {
