@@ -66,6 +66,22 @@ import Testing
         #expect(b.allSatisfy { $0.1.map { $0[0] } == [0, 30, 60] })
     }
 
+    /// A long range streams: the first lines arrive while the rest is computed, and a reader that has
+    /// seen enough ends gsd (SIGPIPE). The whole range (10^21 steps) used to be listed in memory first.
+    @Test func propagateStreamsALongRange() async throws {
+        let tle = Self.fixtures.appendingPathComponent("passes.tle").path
+        let r = try await GSDProcess.run(
+            URL(fileURLWithPath: "/bin/sh"),
+            ["-c", "\"$0\" propagate --tle \"$1\" --from 0 --to 1e12 --step 1e-9 | head -n 5000 | wc -l", GSDProcess.executable.path, tle],
+            timeout: .seconds(120))
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "5000")
+        for bad in [["--from", "nan"], ["--to", "inf"], ["--step", "0"]] {
+            let refused = try await GSDProcess.run(["propagate", "--tle", tle] + bad)
+            #expect(refused.status == 64 && refused.stderr.contains(bad[0]), "\(refused.stderr)")
+        }
+    }
+
     @Test func propagateReportsChecksumErrors() async throws {
         let tle = Self.shared.appendingPathComponent("vectors/sgp4/SGP4-VER.TLE").path
         let r = try await GSDProcess.run(["propagate", "--tle", tle])

@@ -316,7 +316,8 @@ struct TLELine {
         let words = tail.split(whereSeparator: { $0 == " " || $0 == "\t" })
         if words.isEmpty { return nil }
         let values = words.compactMap { Double($0) }
-        guard words.count == 3, values.count == 3 else {
+        // Finite values only: an infinite stop would propagate forever.
+        guard words.count == 3, values.count == 3, values.allSatisfy(\.isFinite) else {
             throw TLEParseError(
                 .invalidField(name: "verification start/stop/step", text: tail.trimmingCharacters(in: .whitespaces)),
                 line: number, column: 70)

@@ -30,10 +30,17 @@ struct PropagateCommand: ParsableCommand {
     @Flag(help: "Accept TLE lines whose checksum digit is wrong (SGP4-VER.TLE has some).")
     var ignoreChecksums = false
 
+    func validate() throws {
+        for (name, value) in [("--from", from), ("--to", to), ("--step", step)] {
+            if let value, !value.isFinite { throw ValidationError("\(name) must be a finite number of minutes") }
+        }
+        if let step, step <= 0 { throw ValidationError("--step must be positive") }
+    }
+
     func run() throws {
         let sets = try ElementSetFile.load(path: tle, ignoreChecksums: ignoreChecksums)
-        if let step, step <= 0 { throw ValidationFailure("--step must be positive") }
         var failures = 0
+        // Written in 64 KB pieces as it goes: a long range streams instead of piling up in memory.
         var out = ""
         out.reserveCapacity(1 << 16)
         for set in sets {
@@ -44,11 +51,11 @@ struct PropagateCommand: ParsableCommand {
                 continue
             }
             out += "\(set.elements.noradID) xx\n"
-            let times: [Double]
+            let times: AnySequence<Double>
             if from == nil, to == nil, step == nil, let r = set.range {
-                times = Self.referenceTimes(r)
+                times = AnySequence(Self.referenceTimes(r))
             } else {
-                times = Self.times(from: from ?? 0, to: to ?? 1440, step: step ?? 120)
+                times = AnySequence(Self.times(from: from ?? 0, to: to ?? 1440, step: step ?? 120))
             }
             for t in times {
                 do {
@@ -60,41 +67,44 @@ struct PropagateCommand: ParsableCommand {
                     printError("gsd: \(set.elements.noradID): t = \(String(format: "%.8f", t)) min: \(error)")
                     break
                 }
-            }
-            if out.utf8.count > 1 << 16 {
-                print(out, terminator: "")
-                out.removeAll(keepingCapacity: true)
+                if out.utf8.count > 1 << 16 {
+                    try StandardOutput.write(out)
+                    out.removeAll(keepingCapacity: true)
+                }
             }
         }
-        print(out, terminator: "")
+        try StandardOutput.write(out)
         if failures > 0 && failures == sets.count { throw ExitCode(1) }
     }
 
     /// The times Vallado's test program visits: 0, then start, start + step, …, stop (stop always included).
-    static func referenceTimes(_ r: TwoLineElements.VerificationRange) -> [Double] {
-        var times = [0.0]
-        guard r.step > 0 else { return times }
-        var t = r.start
-        if abs(t) > 1e-8 { t -= r.step }
-        while t < r.stop {
-            t += r.step
-            if t > r.stop { t = r.stop }
-            times.append(t)
+    static func referenceTimes(_ r: TwoLineElements.VerificationRange) -> some Sequence<Double> {
+        // nil before the leading 0 is given.
+        sequence(state: Double?.none) { (t: inout Double?) -> Double? in
+            guard let now = t else {
+                t = r.start - (abs(r.start) > 1e-8 ? r.step : 0)
+                return 0
+            }
+            guard r.step > 0, now < r.stop else { return nil }
+            t = min(now + r.step, r.stop)
+            return t
         }
-        return times
     }
 
-    static func times(from: Double, to: Double, step: Double) -> [Double] {
-        var times: [Double] = []
-        var k = 0.0
-        while true {
-            let t = from + k * step
-            if t > to + 1e-9 { break }
-            times.append(t)
-            k += 1
+    /// from, from + step, …, then `to` itself if the steps did not land on it.
+    static func times(from: Double, to: Double, step: Double) -> some Sequence<Double> {
+        sequence(state: (k: 0.0, last: Double?.none, done: false)) { state -> Double? in
+            if state.done { return nil }
+            let t = from + state.k * step
+            if t > to + 1e-9 {
+                state.done = true
+                if let last = state.last, last < to - 1e-9 { return to }
+                return nil
+            }
+            state.k += 1
+            state.last = t
+            return t
         }
-        if let last = times.last, last < to - 1e-9 { times.append(to) }
-        return times
     }
 }
 

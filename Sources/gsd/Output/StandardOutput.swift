@@ -20,6 +20,12 @@ enum StandardOutput {
         try OutputStreamCheck.write(bytes, to: stdout, name: "stdout")
     }
 
+    /// Writes text as it is (no newline added), with the same check.
+    static func write(_ text: String) throws {
+        fputs(text, stdout)
+        try OutputStreamCheck.check(stdout, name: "stdout")
+    }
+
     /// Flushes stdout and throws if any write failed: at the end of every command, because the last
     /// buffer is only written at exit, where the C library ignores errors.
     static func finish() throws {

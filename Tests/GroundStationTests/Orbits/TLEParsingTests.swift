@@ -145,4 +145,12 @@ import Testing
         #expect(tle.verificationRange == .init(start: 0, stop: 4320, step: 360))
         #expect(tle.epochYear == 2000)
     }
+
+    /// An infinite stop (or a NaN) would have `gsd propagate` run forever: refused where it is read.
+    @Test(arguments: ["inf", "nan", "1e999"])
+    func verificationTailMustBeFinite(_ stop: String) throws {
+        let l1 = "1 00005U 58002B   00179.78495062  .00000023  00000-0  28098-4 0  4753"
+        let l2 = "2 00005  34.2682 348.7242 1859667 331.7664  19.3264 10.82419157413667     0.00   \(stop)   360.00"
+        #expect(throws: TLEParseError.self) { try TwoLineElements(line1: l1, line2: l2) }
+    }
 }
