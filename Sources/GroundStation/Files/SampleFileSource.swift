@@ -13,6 +13,12 @@ public final class SampleFileSource {
         case raw, wav, sigmf, sigmfArchive
     }
 
+    /// The highest sample rate a file may have (Hz): above any receiver's, and the decoders' filters and
+    /// buffers grow with the rate (~400 MB at 61.44 MS/s). A header claiming 4 GHz made replay spin for
+    /// minutes on a few samples, or abort allocating.
+    public static let maximumSampleRate = 100e6
+    static var maximumRateReason: String { "above the \(Int(maximumSampleRate / 1e6)) MHz gsd decodes" }
+
     /// The file read (for a SigMF pair: the data file; for an archive: the archive).
     public let path: String
     public let kind: Kind
@@ -96,6 +102,9 @@ public final class SampleFileSource {
     {
         if let r = rate, !(r.isFinite && r > 0) {
             throw .option(flag: "--rate", path: path, reason: "\(r) is not a positive sample rate")
+        }
+        if let r = rate, r > maximumSampleRate {
+            throw .option(flag: "--rate", path: path, reason: "\(r) Hz is \(maximumRateReason)")
         }
         let kind = detectKind(path: path)
         let source: SampleFileSource

@@ -175,6 +175,9 @@ public enum SigMFReader {
         guard rate.isFinite, rate > 0 else {
             throw .invalidMetadata(path: path, field: "global.core:sample_rate", reason: "\(rate) is not a positive sample rate")
         }
+        guard rate <= SampleFileSource.maximumSampleRate else {
+            throw .invalidMetadata(path: path, field: "global.core:sample_rate", reason: "\(rate) Hz is \(SampleFileSource.maximumRateReason)")
+        }
         if let n = global.numChannels, n != 1 {
             throw .invalidMetadata(path: path, field: "global.core:num_channels", reason: "\(n) channels; only 1 is supported")
         }

@@ -178,6 +178,10 @@ public enum WAVReader {
         guard rate > 0 else {
             throw .invalidField(path: path, offset: at + 4, field: "fmt sample rate", value: "0", reason: "sample rate must be positive")
         }
+        guard Double(rate) <= SampleFileSource.maximumSampleRate else {
+            throw .unsupported(path: path, offset: at + 4, field: "fmt sample rate", value: "\(rate) Hz",
+                               reason: SampleFileSource.maximumRateReason)
+        }
         let encoding: SampleEncoding
         switch (tag, bits) {
         case (formatPCM, 8): encoding = .u8

@@ -62,7 +62,12 @@ public struct FSKDemodulator: Sendable {
 
     public init(_ c: Configuration) {
         configuration = c
-        let rate = WorkingRate.choose(inputRate: c.sampleRate, baudRate: c.baudRate)
+        // Far more samples per symbol than needed (a wide real recording) is brought down to about the
+        // 48 kHz of audio: the low-pass costs ~4 samples per symbol for each sample, so a 10 MHz input
+        // ran 300 times slower than real time.
+        let rate = WorkingRate.choose(
+            inputRate: c.sampleRate, baudRate: c.baudRate, maximumSamplesPerSymbol: 128,
+            preferredSamplesPerSymbol: max(8, Int((48_000 / c.baudRate).rounded(.up))))
         // The resampler keeps the signal band (up to the input's or the output's Nyquist frequency).
         resampler = rate == c.sampleRate ? nil : try? PolyphaseResampler(inputRate: c.sampleRate, outputRate: rate)
         workingRate = resampler == nil ? c.sampleRate : rate

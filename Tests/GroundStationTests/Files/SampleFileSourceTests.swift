@@ -17,6 +17,9 @@ import Glibc
                 "\(p): --rate: required for a raw sample file (samples per second)")
         #expect(fileErrorText { try SampleFileSource.open(path: p, format: .cu8, rate: -5) } ==
                 "\(p): --rate: -5.0 is not a positive sample rate")
+        #expect(fileErrorText { try SampleFileSource.open(path: p, format: .cu8, rate: 1e12) } ==
+                "\(p): --rate: 1000000000000.0 Hz is above the 100 MHz gsd decodes")
+        #expect((try? SampleFileSource.open(path: p, format: .cu8, rate: 100e6)) != nil)
         #expect(fileErrorText { try SampleFileSource.open(path: p, format: .s16, rate: 8000, iq: true) } ==
                 "\(p): --iq: the format s16 is real, not I/Q")
         let src = try SampleFileSource.open(path: p, format: .cu8, rate: 2.4e6)

@@ -111,6 +111,9 @@ import Testing
 
         let zeroRate = writeMeta(dir, "z", #"{"global": {"core:datatype": "cu8", "core:sample_rate": 0}}"#)
         #expect(fileErrorText { try SampleFileSource.open(path: zeroRate) } == "\(zeroRate): global.core:sample_rate: 0.0 is not a positive sample rate")
+        let hugeRate = writeMeta(dir, "h", #"{"global": {"core:datatype": "cu8", "core:sample_rate": 1e12}}"#)
+        #expect(fileErrorText { try SampleFileSource.open(path: hugeRate) } ==
+                "\(hugeRate): global.core:sample_rate: 1000000000000.0 Hz is above the 100 MHz gsd decodes")
 
         let badFreq = writeMeta(dir, "f", #"{"global": {"core:datatype": "cu8", "core:sample_rate": 1}, "captures": [{"core:sample_start": 0, "core:frequency": "x"}]}"#)
         #expect(fileErrorText { try SampleFileSource.open(path: badFreq) } == "\(badFreq): captures[0].core:frequency: expected a number")

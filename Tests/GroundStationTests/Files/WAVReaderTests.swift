@@ -192,6 +192,9 @@ import Testing
                 "align.wav: invalid fmt block align at byte 32: 3 (expected 2 for 1 channel(s) of 16 bits)")
         #expect(open("rate0.wav", WAVBytes.fmt(rate: 0)) ==
                 "rate0.wav: invalid fmt sample rate at byte 24: 0 (sample rate must be positive)")
+        // A header claiming gigahertz had replay spin for minutes on a few samples.
+        #expect(open("rate4g.wav", WAVBytes.fmt(rate: 4_000_000_000)) ==
+                "rate4g.wav: unsupported fmt sample rate at byte 24: 4000000000 Hz (above the 100 MHz gsd decodes)")
         #expect(open("ch0.wav", WAVBytes.fmt(channels: 0, blockAlign: 0)) ==
                 "ch0.wav: invalid fmt channels at byte 22: 0 (no channels)")
         // Extensible with a foreign sub-format GUID, and one too short.
