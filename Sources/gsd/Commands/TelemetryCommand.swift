@@ -16,7 +16,8 @@ struct TelemetryDecodeCommand: ParsableCommand {
         discussion: """
             The satellite's transmitters name their definitions (catalogue/satellites/*.yml, key 'telemetry'); \
             --definition picks one directly. A frame that does not fit keeps its hex and gets an 'error' naming \
-            the field and byte offset; the exit status is then 1.
+            the field and byte offset; the exit status is then 1. A frame argument '-' reads frames from standard \
+            input, one per line, as 'gsd replay' prints them: gsd replay FILE --norad N | gsd telemetry decode --norad N -
             """)
 
     @Option(help: "NORAD catalogue number of the satellite.")
@@ -34,7 +35,7 @@ struct TelemetryDecodeCommand: ParsableCommand {
     @Option(help: "Catalogue folder (default: the one shipped with gsd).")
     var catalogue: String?
 
-    @Argument(help: "Frames as hex (spaces and colons allowed inside an argument when quoted).")
+    @Argument(help: "Frames as hex (spaces and colons allowed inside an argument when quoted); '-' reads them from stdin, one per line.")
     var frames: [String]
 
     func validate() throws {
@@ -65,9 +66,9 @@ struct TelemetryDecodeCommand: ParsableCommand {
             guard !definitions.isEmpty else { throw ValidationFailure("the catalogue names no telemetry definition for \(sat.name)") }
         }
         var failed = false
-        for (i, text) in frames.enumerated() {
+        try forEachFrame { label, text in
             guard let bytes = Self.bytes(text) else {
-                throw ValidationFailure("frame \(i + 1): not hex: '\(text.prefix(40))'")
+                throw ValidationFailure("\(label): not hex: '\(text.prefix(40))'")
             }
             var o = JSONLine()
             o.add("length", bytes.count)
@@ -76,16 +77,33 @@ struct TelemetryDecodeCommand: ParsableCommand {
                 o.addRaw("telemetry", TelemetryJSON.render(d))
                 if let e = d.error {
                     failed = true
-                    printError("gsd: frame \(i + 1): \(d.definition): \(e)")
+                    printError("gsd: \(label): \(d.definition): \(e)")
                 }
             } else {
                 o.addNull("telemetry")
                 failed = true
-                printError("gsd: frame \(i + 1): no definition of \(definitions.joined(separator: ", ")) applies to \(bytes.count) bytes")
+                printError("gsd: \(label): no definition of \(definitions.joined(separator: ", ")) applies to \(bytes.count) bytes")
             }
             try StandardOutput.line(o.text)
         }
         if failed { throw ExitCode(1) }
+    }
+
+    /// Each frame with a label for messages: "frame N" for the Nth argument, "stdin line N" for a line of
+    /// standard input (read as it comes, when an argument is '-'; blank lines are skipped).
+    func forEachFrame(_ body: (_ label: String, _ text: String) throws -> Void) throws {
+        for (i, text) in frames.enumerated() {
+            guard text == "-" else {
+                try body("frame \(i + 1)", text)
+                continue
+            }
+            var line = 0
+            while let l = readLine() {
+                line += 1
+                let t = l.trimmingCharacters(in: .whitespaces)
+                if !t.isEmpty { try body("stdin line \(line)", t) }
+            }
+        }
     }
 
     static func bytes(_ text: String) -> [UInt8]? {

@@ -41,6 +41,20 @@ import Testing
         #expect(r.stderr.contains("frame 1"))
     }
 
+    /// '-' reads frames from stdin, one per line, as `gsd replay` prints them; blank lines are skipped
+    /// and a bad line is named by its number.
+    @Test func framesFromStandardInput() async throws {
+        let replay = try await GSDProcess.run(["replay", RecordingManifest.recordings.appendingPathComponent("gomx_1.wav").path, "--norad", "39430"])
+        #expect(replay.status == 0 && replay.stdout == Self.gomx1 + "\n", "\(replay.stderr)")
+        let r = try await GSDProcess.run(["telemetry", "decode", "--norad", "39430", "-"], stdin: Data(("\n" + replay.stdout + "\n" + replay.stdout).utf8))
+        #expect(r.status == 0, "\(r.stderr)")
+        let objects = try Self.objects(r.stdout)
+        #expect(objects.count == 2 && objects.allSatisfy { $0["hex"] as? String == Self.gomx1 })
+        #expect(objects.allSatisfy { ($0["telemetry"] as? [String: Any])?["definition"] as? String == "gomx-1" })
+        let bad = try await GSDProcess.run(["telemetry", "decode", "--norad", "39430", "-"], stdin: Data((replay.stdout + "zz\n").utf8))
+        #expect(bad.status != 0 && bad.stderr.contains("stdin line 2: not hex"), "\(bad.stderr)")
+    }
+
     @Test func badArgumentsGiveClearErrors() async throws {
         let notHex = try await GSDProcess.run(["telemetry", "decode", "--norad", "39430", "zz"])
         #expect(notHex.status != 0 && notHex.stderr.contains("not hex"))
