@@ -14,8 +14,15 @@ final class RandomAccessFile {
 
     init(path: String) throws(SampleFileError) {
         self.path = path
+        // Checked before opening: opening a FIFO with no writer would block.
+        var before = stat()
+        if stat(path, &before) == 0, [S_IFIFO, S_IFSOCK].contains(before.st_mode & S_IFMT) {
+            throw .file(.cannotOpen(path: path, reason: "a pipe \(Self.notAStream)"))
+        }
         let d = open(path, O_RDONLY | O_CLOEXEC)
         guard d >= 0 else {
+            let missing = errno == ENOENT
+            if path == "-" && missing { throw .file(.cannotOpen(path: path, reason: "standard input \(Self.notAStream)")) }
             throw .file(.cannotOpen(path: path, reason: ByteStreamReader.errnoText()))
         }
         var st = stat()
@@ -27,6 +34,8 @@ final class RandomAccessFile {
     }
 
     deinit { close(fd) }
+
+    static let notAStream = "is not supported: recordings are read by position (header, then data); save the stream to a file first"
 
     /// The current size of the file in bytes.
     func size() throws(SampleFileError) -> Int {

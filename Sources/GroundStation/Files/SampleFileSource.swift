@@ -7,7 +7,7 @@ import TelemetryDecode
 ///
 /// A source is used by one thread at a time. Memory is bounded by the largest block asked for
 /// (`maxSamples`) plus a 256 KiB byte chunk, never by the file size. Files are read with positional
-/// `pread`, so they must be regular (seekable) files; standard input is not a sample file.
+/// `pread`, so they must be regular (seekable) files; standard input or a pipe is refused with a message.
 public final class SampleFileSource {
     public enum Kind: String, Sendable, Hashable {
         case raw, wav, sigmf, sigmfArchive

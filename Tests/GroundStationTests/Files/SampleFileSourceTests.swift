@@ -32,6 +32,19 @@ import Glibc
         #expect(try s2.read() == nil)
     }
 
+    /// Samples are read by position: a pipe (or standard input) is refused with a message saying so, not
+    /// "Illegal seek" at byte 0, and a FIFO nobody writes to does not block the open.
+    @Test func pipesAreRefusedClearly() throws {
+        let dir = try FilesTestDirectory()
+        let fifo = dir.file("stream.cu8")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        #expect(fileErrorText { try SampleFileSource.open(path: fifo, rate: 2.4e6) } ==
+                "\(fifo): cannot open: a pipe is not supported: recordings are read by position (header, then data); save the stream to a file first")
+        if !FileManager.default.fileExists(atPath: "-") {
+            #expect(fileErrorText { try SampleFileSource.open(path: "-", format: .cu8, rate: 2.4e6) }.hasPrefix("-: cannot open: standard input is not supported"))
+        }
+    }
+
     @Test func headerFilesRejectContradictingOptions() throws {
         let dir = try FilesTestDirectory()
         let p = dir.write("a.wav", WAVBytes.mono16([1, 2, 3]))
