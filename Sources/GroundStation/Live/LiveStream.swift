@@ -58,13 +58,24 @@ public enum LiveStreamOpener {
         case .file:
             throw LiveStreamError.notLive
         case .rtlTCP(let r):
-            var commands: [RTLTCPCommand] = [.sampleRate(UInt32(r.sampleRate.rounded())), .frequency(UInt32(centre.rounded()))]
+            // rtl_tcp's command fields are 32-bit: a value that does not fit is an error, not a trap.
+            guard let rate = UInt32(exactly: r.sampleRate.rounded()), rate > 0 else {
+                throw LiveStreamError.outOfRange("rtl_tcp sample rate \(r.sampleRate) Hz is out of range (1...4294967295 Hz)")
+            }
+            guard let hz = UInt32(exactly: centre.rounded()) else {
+                throw LiveStreamError.outOfRange("centre frequency \(String(format: "%.0f", centre)) Hz is beyond rtl_tcp's 32-bit tuning (up to 4294967295 Hz)")
+            }
+            var commands: [RTLTCPCommand] = [.sampleRate(rate), .frequency(hz)]
             if let g = r.gain {
-                commands += [.gainMode(manual: true), .gain(tenthsDB: Int32((g * 10).rounded()))]
+                guard let tenths = Int32(exactly: (g * 10).rounded()) else { throw LiveStreamError.outOfRange("rtl_tcp gain \(g) dB is out of range") }
+                commands += [.gainMode(manual: true), .gain(tenthsDB: tenths)]
             } else {
                 commands.append(.gainMode(manual: false))
             }
-            if r.ppm != 0 { commands.append(.frequencyCorrection(ppm: Int32(r.ppm))) }
+            if r.ppm != 0 {
+                guard let ppm = Int32(exactly: r.ppm) else { throw LiveStreamError.outOfRange("rtl_tcp ppm \(r.ppm) is out of range") }
+                commands.append(.frequencyCorrection(ppm: ppm))
+            }
             let client = try RTLTCPClient(
                 endpoint: r.endpoint.description, commands: commands, reconnect: .init(delay: .seconds(1), maximumAttempts: 30),
                 onGap: { gap in onEvent?("rtl_tcp \(r.endpoint): \(gap)") })
@@ -132,12 +143,15 @@ public enum LiveStreamError: Error, Sendable, CustomStringConvertible {
     case notLive
     case unknownProfile(String)
     case notAReceiver(String)
+    /// A setting the receiver's interface cannot carry (e.g. a frequency past rtl_tcp's 32 bits).
+    case outOfRange(String)
 
     public var description: String {
         switch self {
         case .notLive: "the file source is not a live receiver"
         case .unknownProfile(let p): "no hardware profile '\(p)' in hw-profiles (see gsd devices)"
         case .notAReceiver(let p): "profile '\(p)' is a serial modem, not a receiver"
+        case .outOfRange(let message): message
         }
     }
 }

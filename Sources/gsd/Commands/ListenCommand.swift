@@ -59,10 +59,14 @@ struct ListenCommand: AsyncParsableCommand {
     func validate() throws {
         guard ["hex", "json"].contains(output) else { throw ValidationError("--output must be hex or json") }
         guard (satellite == nil) != (norad == nil) else { throw ValidationError("give exactly one of --satellite or --norad") }
-        guard rate.isFinite, rate > 0 else { throw ValidationError("--rate \(rate) is not a sample rate") }
+        guard rate.isFinite, rate > 0, rate <= SampleFileSource.maximumSampleRate else {
+            throw ValidationError("--rate \(rate) is not a sample rate up to \(Int(SampleFileSource.maximumSampleRate)) Hz")
+        }
         guard abs(tuningOffset) <= rate * 0.4 else { throw ValidationError("--tuning-offset must be within ±40 % of --rate") }
         if let seconds { guard seconds.isFinite, seconds > 0 else { throw ValidationError("--seconds must be positive") } }
-        guard gain == "auto" || Double(gain) != nil else { throw ValidationError("--gain '\(gain)' is neither 'auto' nor a number of dB") }
+        guard gain == "auto" || Double(gain).map({ $0.isFinite && abs($0) <= 200 }) == true else {
+            throw ValidationError("--gain '\(gain)' is neither 'auto' nor a number of dB")
+        }
         guard SoapySDRSampleSource.StreamFormat(rawValue: soapyFormat) != nil else { throw ValidationError("--soapy-format must be cs8, cs16 or cf32") }
         guard (tle == nil) == (station == nil) else { throw ValidationError("--tle and --station go together (Doppler correction)") }
         if let station { guard GeodeticPosition(parsing: station) != nil else { throw ValidationError("--station must be LAT,LON[,ALT_M]") } }

@@ -53,4 +53,32 @@ import TestSupport
         #expect(log.contains("2 good frames") && log.contains("0 bytes dropped"), "\(log)")
         #expect(events.all.contains { $0.contains("end of recording") })
     }
+
+    /// rtl_tcp's command fields are 32-bit. QO-100's 10.4898 GHz, a huge rate or gain used to trap
+    /// converting to UInt32/Int32 (crashing `gsd listen`, or the daemon at a pass); now each is an error.
+    @Test func settingsRtlTCPCannotCarryAreErrors() throws {
+        let endpoint = try #require(HamlibEndpoint(parsing: "127.0.0.1:1"))
+        func message(_ config: DaemonConfiguration.RTLTCPSource, centre: Double) -> String {
+            do {
+                _ = try LiveStreamOpener.open(.rtlTCP(config), centre: centre, profiles: nil)
+                return "opened"
+            } catch { return "\(error)" }
+        }
+        let plain = DaemonConfiguration.RTLTCPSource(endpoint: endpoint, sampleRate: 1_024_000, gain: nil, ppm: 0, tuningOffset: 0)
+        #expect(message(plain, centre: 10_489_800_000) == "centre frequency 10489800000 Hz is beyond rtl_tcp's 32-bit tuning (up to 4294967295 Hz)")
+        var fast = plain
+        fast.sampleRate = 1e12
+        #expect(message(fast, centre: 437e6).contains("sample rate 1000000000000.0 Hz is out of range"))
+        var loud = plain
+        loud.gain = 1e300
+        #expect(message(loud, centre: 437e6).contains("gain 1e+300 dB is out of range"))
+    }
+
+    @Test func listenRefusesSettingsNoReceiverHas() throws {
+        for (option, value) in [("--rate", "1e12"), ("--gain", "nan"), ("--gain", "1e300")] {
+            let r = try ChildProcess.run(
+                [Self.gsdExecutable, "listen", "--device", "rtl_tcp:127.0.0.1:1", "--norad", "42702", option, value], timeout: .seconds(60))
+            #expect(r.status == 64 && r.stderr.contains(option), "\(option) \(value): \(r.status) \(r.stderr)")
+        }
+    }
 }
