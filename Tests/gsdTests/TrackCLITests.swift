@@ -85,5 +85,10 @@ import TestSupport
         ])
         #expect(noFrequency.status != 0)
         #expect(noFrequency.stderr.contains("--rigctld needs --frequency"), "\(noFrequency.stderr)")
+        // 1e300 s overflowed the planner's sample count and crashed once the rotator answered.
+        let forever = try await GSDProcess.run([
+            "track", "--tle", tle, "--norad", "25544", "--station", "48,11,0", "--rotctld", "127.0.0.1:1", "--now-for", "1e300",
+        ])
+        #expect(forever.status == 64 && forever.stderr.contains("--now-for must be positive and at most"), "\(forever.stderr)")
     }
 }

@@ -114,7 +114,8 @@ public struct PassTracker: Sendable {
         var track: [(azimuth: Double, elevation: Double)] = []
         var firstVisible: (date: Date, angles: LookAngles)?
         let span = end.timeIntervalSince(start)
-        let samples = max(1, min(20_000, Int((span / 1).rounded(.up))))
+        // One sample a second, at most 20,000 (clamped as a Double: a huge span must not overflow Int).
+        let samples = Int(max(1, min(20_000, span.rounded(.up))))
         for k in 0...samples {
             let t = start.addingTimeInterval(span * Double(k) / Double(samples))
             let a = try lookAngles(at: t)
