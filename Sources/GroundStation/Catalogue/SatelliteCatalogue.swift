@@ -44,6 +44,8 @@ public struct SatelliteCatalogue: Sendable {
             byName[sat.name.lowercased()] = path
             satellites.append(sat)
         }
+        // A wrong folder would otherwise look like a catalogue that lacks every satellite.
+        if satellites.isEmpty { throw .empty(directory: dir) }
         return SatelliteCatalogue(satellites: satellites)
     }
 

@@ -50,6 +50,12 @@ import Testing
         #expect(throws: SatelliteLookupError.nothingGiven) { try cat.find(name: nil, norad: nil, directory: dir) }
     }
 
+    @Test func aFolderWithoutSatelliteFilesIsNotACatalogue() throws {
+        let dir = try Self.catalogue(["notes.txt": "not a satellite"])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(throws: CatalogueError.empty(directory: dir)) { try SatelliteCatalogue.load(directory: dir) }
+    }
+
     @Test func twoFilesWithOneNameDoNotLoad() throws {
         let dir = try Self.catalogue([
             "a.yml": Self.satellite("ALPHA", norad: 90001, alternatives: []),
