@@ -13,10 +13,17 @@ struct GSD: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot()
-            if var command = command as? AsyncParsableCommand {
-                try await command.run()
-            } else {
-                try command.run()
+            do {
+                if var command = command as? AsyncParsableCommand {
+                    try await command.run()
+                } else {
+                    try command.run()
+                }
+            } catch let e as ValidationError {
+                // Thrown while running, it would be shown with the root's usage ("gsd <subcommand>"), which
+                // says nothing about the option at fault: the message alone, with the usual status 64.
+                printError("Error: \(e.message)")
+                exit(withError: ExitCode.validationFailure)
             }
             try StandardOutput.finish()
         } catch {

@@ -75,7 +75,7 @@ struct TrackCommand: AsyncParsableCommand {
     func validate() throws {
         if rotctld == nil && rigctld == nil { throw ValidationError("give --rotctld, --rigctld or both") }
         if rigctld != nil && frequency == nil { throw ValidationError("--rigctld needs --frequency") }
-        if let frequency, !(frequency > 0 && frequency < 1e12) { throw ValidationError("--frequency must be positive") }
+        if let frequency, !(frequency > 0 && frequency < 1e12) { throw ValidationError("--frequency must be a positive number of Hz below 1e12") }
         if let nowFor, !(nowFor > 0 && nowFor <= 366 * 86_400) { throw ValidationError("--now-for must be positive and at most 31622400 s (366 days)") }
         if !(-90...90).contains(minElevation) { throw ValidationError("--min-elevation must be within -90...90") }
         if !(threshold >= 0 && threshold < 180) { throw ValidationError("--threshold must be within 0..<180") }

@@ -80,5 +80,8 @@ import TestSupport
                 [Self.gsdExecutable, "listen", "--device", "rtl_tcp:127.0.0.1:1", "--norad", "42702", option, value], timeout: .seconds(60))
             #expect(r.status == 64 && r.stderr.contains(option), "\(option) \(value): \(r.status) \(r.stderr)")
         }
+        // Found while running, not while parsing: the message alone, not the root's "gsd <subcommand>" usage.
+        let r = try ChildProcess.run([Self.gsdExecutable, "listen", "--device", "rtl_tcp:nohost", "--norad", "42702"], timeout: .seconds(60))
+        #expect(r.status == 64 && r.stderr == "Error: --device rtl_tcp:HOST:PORT, not 'rtl_tcp:nohost'\n", "\(r.stderr)")
     }
 }
