@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct KissDecodeCLITests {
     static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -13,6 +14,28 @@ import Testing
         #expect(lines.first?.hasPrefix("2023-11-14T22:13:20.000Z AO27 T>N4USI:N") == true)
         #expect(lines.contains { $0.contains("TI0IRA>TI0TEC:") })
         #expect(lines.last?.hasPrefix("2023-11-14T22:13:26.000Z KD8CJT>CQ:") == true)
+    }
+
+    /// Standard input may be a live TNC: a frame is printed when it arrives, not when 4 KB have piled up
+    /// or the input ends.
+    @Test func framesFromALiveStreamComeOutAtOnce() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gsd-kiss-live-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("stdout").path
+        let child = try ChildProcess([GSDProcess.executable.path, "kiss", "decode", "-"], stdin: .feed, stdout: .truncate(out))
+        defer { child.kill() }
+        #expect(child.feed([0xC0, 0x00, 0x41, 0x42, 0xC0]))
+        let seen = try await Offload.run { () -> String? in
+            for _ in 0..<200 {
+                if let text = try? String(contentsOfFile: out, encoding: .utf8), !text.isEmpty { return text }
+                usleep(50_000)
+            }
+            return nil
+        }
+        #expect(seen == "4142\n", "the frame did not come out while the input stayed open")
+        child.closeStdin()
+        #expect(child.waitForTermination(timeout: .seconds(30)) == .exited(0))
     }
 
     @Test func jsonFromStdinCarriesHexAndAX25Fields() async throws {

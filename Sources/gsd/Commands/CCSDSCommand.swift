@@ -141,6 +141,8 @@ struct CCSDSDecodeCommand: ParsableCommand {
                     soft.withUnsafeBufferPointer { deframer.process($0, into: &frames) }
                 }
                 try handle()
+                // Standard input may be a live demodulator: each chunk's frames go out now.
+                try StandardOutput.finish()
             }
         } catch let e as FileInputError {
             throw ValidationFailure(e.description)

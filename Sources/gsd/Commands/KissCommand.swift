@@ -55,6 +55,8 @@ struct KissDecodeCommand: ParsableCommand {
             try reader.forEachChunk { chunk in
                 decoder.process(chunk, into: &events)
                 try handle()
+                // Standard input may be a live TNC: each chunk's frames go out now, not a 4 KB buffer later.
+                try StandardOutput.finish()
             }
         } catch let e as FileInputError {
             throw ValidationFailure(e.description)

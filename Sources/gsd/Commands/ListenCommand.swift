@@ -126,6 +126,8 @@ struct ListenCommand: AsyncParsableCommand {
             } else {
                 try StandardOutput.line(hexString(f.frame.bytes))
             }
+            // Live: a program reading the pipe gets each frame as it is decoded, not a 4 KB buffer later.
+            try StandardOutput.finish()
         }
         printError(
             "gsd: listen: \(sat.name) on \(summary.hardware), \(Int(summary.centre)) Hz at \(Int(summary.sampleRate)) Sps"

@@ -101,7 +101,11 @@ struct TelemetryDecodeCommand: ParsableCommand {
             while let l = readLine() {
                 line += 1
                 let t = l.trimmingCharacters(in: .whitespaces)
-                if !t.isEmpty { try body("stdin line \(line)", t) }
+                if !t.isEmpty {
+                    try body("stdin line \(line)", t)
+                    // The lines may come live (gsd listen | gsd telemetry decode -): each result goes out now.
+                    try StandardOutput.finish()
+                }
             }
         }
     }

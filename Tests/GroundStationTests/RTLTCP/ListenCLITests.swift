@@ -38,7 +38,16 @@ import TestSupport
             stdout: .truncate(out), stderr: .truncate(err))
         defer { child.kill() }
         // The recording lasts 9 s (the client would reconnect after the server closes: a network stream
-        // is expected to come back), --seconds ends the session.
+        // is expected to come back), --seconds ends the session. Frames reach stdout as they are decoded,
+        // while gsd still runs (stdout to a file or pipe is block-buffered unless flushed).
+        let seenWhileRunning = try await Offload.run { () -> Bool in
+            while child.isRunning {
+                if let text = try? String(contentsOfFile: out, encoding: .utf8), text.contains("\n") { return true }
+                usleep(50_000)
+            }
+            return false
+        }
+        #expect(seenWhileRunning, "no frame reached stdout before gsd ended")
         let status = try await Offload.run { child.wait(timeout: .seconds(90)) }
         let log = (try? String(contentsOfFile: err, encoding: .utf8)) ?? ""
         #expect(status == 0, "\(log)")
